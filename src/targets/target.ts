@@ -1,0 +1,54 @@
+/**
+ * A target is data: a YAML file in `targets/` validated against `targets/target.schema.json`.
+ * Checks learn everything about a target from this and from its endpoints.
+ */
+
+export type HopName = string;
+
+export interface Hop {
+  /** `pod` (the app process directly), `pod-nginx` (the in-pod proxy), `lb` (the load balancer / ingress), or any name. */
+  name: HopName;
+  /** Base URL of the hop (scheme, host, port). For the embedded target it is filled in by the topology fixture. */
+  url: string;
+  /** Whether this hop answers the health path (the app process itself does not: nginx does). */
+  health: boolean;
+  /** Whether a browser test runs through this hop (the hop users reach). */
+  browser: boolean;
+  /** Whether several replicas sit behind this hop (so session continuity is meaningful and must hold). */
+  balanced: boolean;
+}
+
+export interface ExpectedProtocol {
+  eio: number;
+  pingInterval: number;
+  pingTimeout: number;
+  maxPayload: number;
+  /** Namespace the app's frontend connects, e.g. `/services` for Theia. */
+  namespace: string;
+}
+
+export interface Target {
+  name: string;
+  /** `embedded`: the suite starts the local topology and fills in hop URLs. `remote`: URLs are in the file. */
+  kind: 'embedded' | 'remote';
+  description?: string;
+  /** The app page (Theia's frontend), with trailing slash; a first GET of it hands out the connection cookie. */
+  appPath: string;
+  /** Socket.IO path, with trailing slash. */
+  socketPath: string;
+  healthPath: string;
+  /** JSON body the health endpoint must answer with (a subset match). */
+  healthBody: Record<string, unknown>;
+  expect: ExpectedProtocol;
+  /** Name of the cookie the app hands out and requires on Socket.IO requests (Theia's connection token). */
+  connectionCookie?: string;
+  /** How long a WebSocket session must stay up (the lifetime check), in ms. */
+  sessionLengthMs: number;
+  /** Session continuity: how many clients, how many requests each after the handshake. */
+  continuity: { clients: number; requestsPerClient: number };
+  /** Source addresses clients may bind to (loopback aliases locally), so client-IP affinity is exercised. */
+  sourceAddresses: string[];
+  browser: { command: string; selectors: { terminal: string; input: string } };
+  readOnly: boolean;
+  hops: Hop[];
+}

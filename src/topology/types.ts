@@ -1,0 +1,86 @@
+/**
+ * The embedded local topology: N "pods" (in-pod nginx + mock Theia) behind a load-balancer hop that emulates the
+ * GKE ingress. These settings are the knobs the faults and fixes turn; checks never read them (a check learns about
+ * a target only through its endpoints and the target file).
+ */
+
+export type Affinity = 'none' | 'client-ip' | 'cookie';
+
+export interface MockTheiaSettings {
+  /** Where the app page is served, with trailing slash (Theia behind a prefix: `/theia/`). */
+  basePath: string;
+  /** Engine.IO path the server mounts, with trailing slash. Theia's frontend uses `basePath + 'socket.io'`. */
+  socketPath: string;
+  /** Theia: 30000 / 60000; scaled down for fast local runs. */
+  pingInterval: number;
+  pingTimeout: number;
+  /** Theia: 1e8. */
+  maxPayload: number;
+  /** THEIA_HOSTS: when set, the Origin's host must be one of these (besides matching Host). */
+  allowedHosts?: string[];
+}
+
+export interface LoadBalancerSettings {
+  /** GKE BackendConfig sessionAffinity: none | CLIENT_IP | GENERATED_COOKIE (cookie `GCLB`). */
+  affinity: Affinity;
+  /** Forward Upgrade/Connection headers (a proxy that drops them breaks the WebSocket upgrade). */
+  forwardUpgrade: boolean;
+  /** GKE backend service timeoutSec: the maximum LIFETIME of a connection, idle or not. null = no cap. */
+  lifetimeCapMs: number | null;
+  /** nginx proxy_read_timeout at the LB (an idle timeout, distinct from the lifetime cap). */
+  idleTimeoutMs: number;
+  /** CDN-style caching of GET responses with a cache key that ignores the query string. */
+  cdnCache: boolean;
+  /** A proxy that rewrites Host to this value (breaks Theia's Origin rule for browsers). */
+  rewriteHost?: string;
+}
+
+export interface PodSettings {
+  forwardUpgrade: boolean;
+  /** nginx answers `/health` with `{"status":"healthy"}`; false = the location is missing (health endpoint down). */
+  healthEndpoint: boolean;
+  /** A proxy that drops Set-Cookie (Theia's connection token never reaches the browser). */
+  dropSetCookie: boolean;
+  /**
+   * Path of a user's own in-pod nginx config (production's) to use instead of the built-in template.
+   * Its listen ports and upstream addresses are rewritten (see src/topology/nginx-config.ts).
+   */
+  nginxConfigFile?: string;
+}
+
+export interface TopologySettings {
+  replicas: number;
+  lb: LoadBalancerSettings;
+  pod: PodSettings;
+  theia: MockTheiaSettings;
+}
+
+export interface RenderedConfig {
+  name: string;
+  text: string;
+}
+
+export interface PodEndpoints {
+  name: string;
+  /** Mock Theia process, direct (hop `pod`). */
+  theiaUrl: string;
+  /** In-pod nginx (hop `pod-nginx`). */
+  nginxUrl: string;
+}
+
+export interface RunningTopology {
+  settings: TopologySettings;
+  pods: PodEndpoints[];
+  /** Load-balancer hop (hop `lb`). */
+  lbUrl: string;
+  /** Base URL per hop name: pod (pod 0's Theia), pod-nginx (pod 0's nginx), lb. */
+  hopUrls: Record<'pod' | 'pod-nginx' | 'lb', string>;
+  /** Every nginx config rendered for this topology (attached to reports on failure). */
+  configs: RenderedConfig[];
+  /** PIDs of every process started (nginx masters, mock Theia processes, relays). */
+  pids(): number[];
+  /** Output of every process (nginx error logs, Theia stdout/stderr) for the report on failure. */
+  logs(): Promise<RenderedConfig[]>;
+  /** Ends every process by PID and removes the prefix directories. Idempotent. */
+  stop(): Promise<void>;
+}
