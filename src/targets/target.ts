@@ -42,6 +42,13 @@ export interface Target {
   expect: ExpectedProtocol;
   /** Name of the cookie the app hands out and requires on Socket.IO requests (Theia's connection token). */
   connectionCookie?: string;
+  /**
+   * Header the app's frontend sends its page origin in on polling requests. Browsers send no Origin on a
+   * same-origin GET, so Theia's frontend adds `fix-origin`; `origin` for apps that rely on the browser's header.
+   */
+  originHeader: string;
+  /** Response header naming the replica that answered, when the app exposes one (diagnosis only). */
+  replicaHeader?: string;
   /** How long a WebSocket session must stay up (the lifetime check), in ms. */
   sessionLengthMs: number;
   /** Session continuity: how many clients, how many requests each after the handshake. */

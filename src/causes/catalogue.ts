@@ -1,0 +1,97 @@
+/**
+ * The cause catalogue: every verdict names one of these, and the report groups failures by them.
+ * Each cause has a runbook in docs/runbooks/<id>.md (what it is, how to confirm it, the fix, the rollback).
+ */
+
+export const causeIds = [
+  'session-affinity',
+  'upgrade-blocked',
+  'connection-lifetime-cut',
+  'cdn-caching',
+  'wrong-path',
+  'origin-rejected',
+  'missing-connection-cookie',
+  'health-endpoint-down',
+  'protocol-mismatch',
+  'malformed-request',
+  'target-unreachable',
+  'unexpected-response',
+] as const;
+
+export type CauseId = (typeof causeIds)[number];
+
+export interface Cause {
+  id: CauseId;
+  title: string;
+  /** One sentence a platform engineer acts on. */
+  likelyFix: string;
+}
+
+export const causes: Record<CauseId, Cause> = {
+  'session-affinity': {
+    id: 'session-affinity',
+    title: 'No session affinity across replicas',
+    likelyFix:
+      'make every request of a session reach one replica: BackendConfig sessionAffinity (CLIENT_IP or GENERATED_COOKIE) with NEGs on GKE; the Service spec.sessionAffinity is ignored by the GKE load balancer',
+  },
+  'upgrade-blocked': {
+    id: 'upgrade-blocked',
+    title: 'WebSocket upgrade blocked',
+    likelyFix:
+      'forward the upgrade at every proxy: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade"',
+  },
+  'connection-lifetime-cut': {
+    id: 'connection-lifetime-cut',
+    title: 'Connection lifetime cut by a timeout',
+    likelyFix:
+      'raise the backend timeout above the session length (GKE BackendConfig timeoutSec caps every WebSocket; default 30 s) and nginx proxy_read_timeout above pingInterval + pingTimeout',
+  },
+  'cdn-caching': {
+    id: 'cdn-caching',
+    title: 'A cache answers Socket.IO requests',
+    likelyFix: 'disable the CDN for the Socket.IO path (BackendConfig cdn.enabled: false) or bypass caching for it',
+  },
+  'wrong-path': {
+    id: 'wrong-path',
+    title: 'Wrong Socket.IO path',
+    likelyFix:
+      'make the client path, the proxy location and the server path agree (Theia behind a prefix: <prefix>/socket.io/)',
+  },
+  'origin-rejected': {
+    id: 'origin-rejected',
+    title: 'Origin rejected by the server',
+    likelyFix:
+      'keep the Host header the browser sent (proxy_set_header Host $http_host) and list the public host in THEIA_HOSTS',
+  },
+  'missing-connection-cookie': {
+    id: 'missing-connection-cookie',
+    title: "The app's connection cookie does not reach the server",
+    likelyFix:
+      "let Set-Cookie and Cookie pass every proxy (Theia's theia-connection-token): no proxy_hide_header Set-Cookie, no cookie stripping at the CDN",
+  },
+  'health-endpoint-down': {
+    id: 'health-endpoint-down',
+    title: 'Health endpoint down',
+    likelyFix: 'answer the health path in the pod (nginx location = /health) so the load balancer keeps the pod in service',
+  },
+  'protocol-mismatch': {
+    id: 'protocol-mismatch',
+    title: 'Protocol version or settings mismatch',
+    likelyFix: 'align client and server Socket.IO major versions and the ping settings the target declares',
+  },
+  'malformed-request': {
+    id: 'malformed-request',
+    title: 'Malformed request (often a wrong validation command)',
+    likelyFix: 'quote the URL (an unquoted & drops transport=polling) and send a GET for the handshake',
+  },
+  'target-unreachable': {
+    id: 'target-unreachable',
+    title: 'Target unreachable',
+    likelyFix: 'check DNS, TLS and that the hop listens at the URL the target declares',
+  },
+  'unexpected-response': {
+    id: 'unexpected-response',
+    title: 'Unexpected response',
+    likelyFix: 'read the evidence attached to the verdict: the response did not match any known failure',
+  },
+};

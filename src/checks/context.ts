@@ -1,0 +1,28 @@
+/** What every check gets: the target (from its file) and the hop under test. Nothing about how it was built. */
+import { EngineIoProbe } from '../probes/engineio';
+import type { HttpClientOptions } from '../probes/http';
+import type { Hop, Target } from '../targets/target';
+
+export interface CheckContext {
+  target: Target;
+  hop: Hop;
+  /** Headers every request carries (production auth, from the environment; redacted in reports). */
+  headers?: Record<string, string>;
+  /** Extra CA to trust for HTTPS targets (PEM). */
+  ca?: string;
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host.startsWith('127.');
+}
+
+/**
+ * Client number `i` of a check: its own cookie jar and, on a loopback hop, its own source address, so that
+ * client-IP affinity sees distinct clients (one address would make an affinity check pass trivially).
+ */
+export function newProbe(ctx: CheckContext, i = 0, extra: HttpClientOptions = {}): EngineIoProbe {
+  const addresses = ctx.target.sourceAddresses;
+  const localAddress = addresses.length > 0 && isLoopback(ctx.hop.url) ? addresses[i % addresses.length] : undefined;
+  return new EngineIoProbe(ctx.target, ctx.hop.url, { localAddress, headers: ctx.headers, ca: ctx.ca, ...extra });
+}

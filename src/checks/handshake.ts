@@ -1,0 +1,56 @@
+/**
+ * Handshake: after the first GET of the app page (which hands out Theia's connection cookie), the Engine.IO
+ * handshake answers 200 with an open packet carrying the protocol values the target declares. Two independent
+ * clients must get two different sessions: identical sids mean a cache answered for the app.
+ */
+import type { OpenPacket } from '../probes/engineio';
+import type { Verdict } from '../verdict';
+import type { CheckContext } from './context';
+import { newProbe } from './context';
+import { diagnoseSocketFailure, servedFromCache, summarizeExchange } from './diagnose';
+import { VerdictBuilder, exchangesEvidence } from './evidence';
+
+export const handshakeCheckName = 'handshake';
+
+export async function handshakeCheck(ctx: CheckContext): Promise<Verdict> {
+  const { target, hop } = ctx;
+  const e = target.expect;
+  const v = new VerdictBuilder(
+    handshakeCheckName,
+    hop.name,
+    `GET ${target.socketPath}?EIO=${e.eio}&transport=polling → 200 open packet with a sid, upgrades ⊇ [websocket], pingInterval ${e.pingInterval}, pingTimeout ${e.pingTimeout}, maxPayload ${e.maxPayload}; a distinct sid per client`,
+  );
+  const probes = [newProbe(ctx, 0), newProbe(ctx, 1)];
+  const opens: OpenPacket[] = [];
+  try {
+    for (const probe of probes) {
+      const page = await probe.fetchAppPage();
+      if (page.error) return v.fail('target-unreachable', summarizeExchange(page));
+      const result = await probe.handshake();
+      if (!result.ok) {
+        const d = await diagnoseSocketFailure(probe, target.connectionCookie, result.exchange);
+        return v.fail(d.cause, d.observed);
+      }
+      const cached = servedFromCache(result.exchange);
+      if (cached) return v.fail('cdn-caching', `the handshake was served from a cache (${cached})`);
+      opens.push(result.open);
+    }
+    const [a, b] = opens as [OpenPacket, OpenPacket];
+    if (a.sid === b.sid) {
+      return v.fail('cdn-caching', `two independent clients got the same sid ${a.sid}: a cache answers the handshake`);
+    }
+    const wrong: string[] = [];
+    if (!a.upgrades.includes('websocket')) wrong.push(`upgrades ${JSON.stringify(a.upgrades)} lacks websocket`);
+    if (a.pingInterval !== e.pingInterval) wrong.push(`pingInterval ${a.pingInterval} ≠ ${e.pingInterval}`);
+    if (a.pingTimeout !== e.pingTimeout) wrong.push(`pingTimeout ${a.pingTimeout} ≠ ${e.pingTimeout}`);
+    if (a.maxPayload !== e.maxPayload) wrong.push(`maxPayload ${a.maxPayload} ≠ ${e.maxPayload}`);
+    if (wrong.length > 0) {
+      // No websocket in upgrades means the server itself disabled the transport: the upgrade can never happen.
+      const cause = a.upgrades.includes('websocket') ? 'protocol-mismatch' : 'upgrade-blocked';
+      return v.fail(cause, `open packet ${JSON.stringify(a)}: ${wrong.join('; ')}`);
+    }
+    return v.pass(`200 open packet ${JSON.stringify({ ...a, sid: '…' })}; 2 clients, 2 distinct sids`);
+  } finally {
+    v.attach(exchangesEvidence('handshake requests', probes.flatMap((p) => p.http.exchanges)));
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Session continuity (affinity): several clients, each from its own source address, each doing a handshake and
+ * then at least `requestsPerClient` requests on its sid. Every request must be answered at once: a GET long-poll
+ * would wait up to a ping interval, so each GET follows a POST of a namespace CONNECT, which the server answers
+ * immediately (CONNECT or CONNECT_ERROR). One 400 "Session ID unknown" is a failure: in the field it is intermittent.
+ */
+import { type EngineIoProbe, decodePayload, namespaceConnectPacket } from '../probes/engineio';
+import type { Exchange } from '../probes/http';
+import type { Verdict } from '../verdict';
+import { type CheckContext, newProbe } from './context';
+import { type Diagnosis, diagnoseSocketFailure, servedFromCache, summarizeExchange } from './diagnose';
+import { VerdictBuilder, exchangesEvidence } from './evidence';
+
+export const sessionContinuityCheckName = 'session-continuity';
+
+interface ClientOutcome {
+  index: number;
+  requests: number;
+  replicas: string[];
+  failure?: Diagnosis;
+}
+
+async function runClient(ctx: CheckContext, probe: EngineIoProbe, index: number): Promise<ClientOutcome> {
+  const { target } = ctx;
+  const outcome: ClientOutcome = { index, requests: 0, replicas: [] };
+  const seen = (ex: Exchange) => {
+    outcome.requests++;
+    if (ex.replica && outcome.replicas.at(-1) !== ex.replica) outcome.replicas.push(ex.replica);
+  };
+  const fail = async (ex: Exchange, why?: string): Promise<ClientOutcome> => {
+    const d = why ? { cause: 'unexpected-response' as const, observed: why } : await diagnoseSocketFailure(probe, target.connectionCookie, ex);
+    outcome.failure = { cause: d.cause, observed: `client ${index} request ${outcome.requests}: ${d.observed}` };
+    return outcome;
+  };
+  const page = await probe.fetchAppPage();
+  seen(page);
+  if (page.error) return fail(page);
+  const hs = await probe.handshake();
+  seen(hs.exchange);
+  if (!hs.ok) return fail(hs.exchange);
+  const connect = namespaceConnectPacket(target.expect.namespace);
+  while (outcome.requests < target.continuity.requestsPerClient + 2) {
+    const post = await probe.post(connect);
+    seen(post);
+    if (post.status !== 200 || post.body !== 'ok') return fail(post);
+    // The CONNECT answer is queued, so this GET must come back at once, well before a ping interval.
+    const poll = await probe.poll(target.expect.pingInterval + target.expect.pingTimeout);
+    seen(poll);
+    if (poll.status !== 200) return fail(poll);
+    const cached = servedFromCache(poll);
+    if (cached) {
+      outcome.failure = {
+        cause: 'cdn-caching',
+        observed: `client ${index}: a poll on its sid was answered by a cache (${cached}): ${summarizeExchange(poll)}`,
+      };
+      return outcome;
+    }
+    const packets = decodePayload(poll.body);
+    if (packets.some((p) => p.startsWith('0{'))) {
+      outcome.failure = {
+        cause: 'cdn-caching',
+        observed: `client ${index}: a poll on its sid got an open packet again (${summarizeExchange(poll)}): a cache ignores the query string`,
+      };
+      return outcome;
+    }
+    if (!packets.some((p) => p.startsWith('40') || p.startsWith('44'))) {
+      return fail(poll, `client ${index}: a poll after a namespace CONNECT did not carry its answer: ${summarizeExchange(poll)}`);
+    }
+  }
+  return outcome;
+}
+
+export async function sessionContinuityCheck(ctx: CheckContext): Promise<Verdict> {
+  const { target, hop } = ctx;
+  const { clients, requestsPerClient } = target.continuity;
+  const v = new VerdictBuilder(
+    sessionContinuityCheckName,
+    hop.name,
+    `${clients} clients, each a handshake then ≥ ${requestsPerClient} requests on its sid, every one answered at once without an error`,
+  );
+  const probes = Array.from({ length: clients }, (_, i) => newProbe(ctx, i));
+  const outcomes = await Promise.all(probes.map((p, i) => runClient(ctx, p, i)));
+  v.attach(exchangesEvidence('requests (every client)', probes.flatMap((p) => p.http.exchanges)));
+  const failures = outcomes.filter((o) => o.failure);
+  const replicaNote = (o: ClientOutcome) => (o.replicas.length > 0 ? ` [replicas answering in turn: ${o.replicas.join(' → ')}]` : '');
+  const first = failures[0];
+  if (first?.failure) {
+    return v.fail(
+      first.failure.cause,
+      `${failures.length}/${clients} clients failed; ${first.failure.observed}${replicaNote(first)}`,
+    );
+  }
+  const total = outcomes.reduce((n, o) => n + o.requests, 0);
+  const stuck = outcomes.map((o) => o.replicas.length <= 1);
+  return v.pass(
+    `${clients} clients, ${total} requests, 0 errors${stuck.every(Boolean) && outcomes[0]?.replicas.length ? '; each client stayed on one replica' : ''}`,
+  );
+}

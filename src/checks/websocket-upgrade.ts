@@ -1,0 +1,111 @@
+/**
+ * WebSocket upgrade, in two parts that fail differently in the field:
+ *  1. a raw upgrade (transport=websocket) answers 101, sends the open packet and connects the namespace;
+ *  2. socket.io-client with default transports (polling first, like Theia's frontend) ENDS on websocket.
+ * A client stuck on polling is a failure, not a pass: it "works" until affinity is also missing.
+ */
+import type { CauseId } from '../causes/catalogue';
+import { namespaceConnectPacket } from '../probes/engineio';
+import { formatTimeline, openSioSession } from '../probes/sio-client';
+import { rawUpgrade } from '../probes/websocket';
+import type { Verdict } from '../verdict';
+import { type CheckContext, newProbe } from './context';
+import { diagnoseSocketFailure, summarizeExchange } from './diagnose';
+import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
+
+export const websocketUpgradeCheckName = 'websocket-upgrade';
+
+export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict> {
+  const { target, hop } = ctx;
+  const ns = target.expect.namespace;
+  const v = new VerdictBuilder(
+    websocketUpgradeCheckName,
+    hop.name,
+    `raw upgrade → 101 and namespace ${ns} connects; socket.io-client (polling first) connects ${ns} and ends on websocket`,
+  );
+  const probe = newProbe(ctx, 0);
+  const page = await probe.fetchAppPage();
+  if (page.error) return v.fail('target-unreachable', summarizeExchange(page));
+
+  const raw = await rawUpgrade(probe, target);
+  v.attach(textEvidence('raw upgrade frames', [`status ${raw.status ?? '-'}`, ...raw.frames, raw.error ?? ''].join('\n')));
+  if (raw.refused) {
+    v.attach(exchangesEvidence('refused upgrade', [raw.refused]));
+    const d = await diagnoseSocketFailure(probe, target.connectionCookie, raw.refused);
+    // A 200 to an upgrade request means something answered it as plain HTTP: a cache, or a proxy without Upgrade.
+    if (raw.refused.status === 200 && d.cause !== 'cdn-caching') {
+      return v.fail('upgrade-blocked', `upgrade answered 200 instead of 101: ${summarizeExchange(raw.refused)}`);
+    }
+    return v.fail(d.cause, `raw upgrade refused: ${d.observed}`);
+  }
+  if (raw.status !== 101 || !raw.open) {
+    return v.fail('upgrade-blocked', `raw upgrade: status ${raw.status ?? 'none'}, ${raw.error ?? 'no open packet'}`);
+  }
+  if (!raw.connectAnswer?.startsWith('40')) {
+    return v.fail('unexpected-response', `raw upgrade: namespace ${ns} answered ${raw.connectAnswer ?? raw.error}`);
+  }
+
+  const session = openSioSession(target, hop.url, {
+    jar: probe.http.jar,
+    origin: probe.origin,
+    localAddress: probe.http.options.localAddress,
+    headers: ctx.headers,
+    ca: ctx.ca,
+    timeoutMs: 5000,
+  });
+  try {
+    const connected = await session.connected;
+    if (!connected.ok) {
+      v.attach(textEvidence('socket.io-client timeline', formatTimeline(session.timeline)));
+      return v.fail(...(await explainPollingFailure(ctx, connected.error)));
+    }
+    // The upgrade is attempted right after the open; give it a few round trips, never a fixed sleep.
+    const deadline = Date.now() + Math.max(3000, target.expect.pingInterval * 2);
+    while (session.transport() !== 'websocket' && Date.now() < deadline && session.socket.connected) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    v.attach(textEvidence('socket.io-client timeline', formatTimeline(session.timeline)));
+    if (session.transport() !== 'websocket') {
+      const upgradeError = session.timeline.find((t) => t.event === 'upgradeError');
+      return v.fail(
+        'upgrade-blocked',
+        `socket.io-client connected but stayed on ${session.transport() ?? 'nothing'}${
+          upgradeError ? ` (upgradeError: ${upgradeError.detail})` : ''
+        }: the upgrade was silently refused, the app falls back to polling`,
+      );
+    }
+    return v.pass(`raw upgrade 101, ${ns} connected; socket.io-client upgraded polling → websocket`);
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * socket.io-client hides the HTTP answer behind "xhr poll error"; replay the same steps raw to see the status
+ * and the Engine.IO code, so the verdict names the cause instead of the symptom.
+ */
+async function explainPollingFailure(
+  ctx: CheckContext,
+  clientError: string,
+): Promise<[CauseId, string]> {
+  const probe = newProbe(ctx, 0);
+  await probe.fetchAppPage();
+  const hs = await probe.handshake();
+  if (!hs.ok) {
+    const d = await diagnoseSocketFailure(probe, ctx.target.connectionCookie, hs.exchange);
+    return [d.cause, `socket.io-client: ${clientError}; replayed raw: ${d.observed}`];
+  }
+  for (let i = 0; i < 6; i++) {
+    const ex = await probe.post(namespaceConnectPacket(ctx.target.expect.namespace));
+    if (ex.status !== 200) {
+      const d = await diagnoseSocketFailure(probe, ctx.target.connectionCookie, ex);
+      return [d.cause, `socket.io-client: ${clientError}; replayed raw: ${d.observed}`];
+    }
+    const poll = await probe.poll(ctx.target.expect.pingInterval + ctx.target.expect.pingTimeout);
+    if (poll.status !== 200) {
+      const d = await diagnoseSocketFailure(probe, ctx.target.connectionCookie, poll);
+      return [d.cause, `socket.io-client: ${clientError}; replayed raw: ${d.observed}`];
+    }
+  }
+  return ['unexpected-response', `socket.io-client: ${clientError}; the same steps replayed raw succeeded`];
+}

@@ -1,0 +1,112 @@
+/**
+ * A real socket.io-client session, configured like the app's own frontend (default transports: polling first,
+ * then the upgrade). It records a timeline of what the client saw, because the failure modes that matter are
+ * silent: a failed upgrade leaves the client on polling and "connected".
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { io, type Socket } from 'socket.io-client';
+import type { Target } from '../targets/target';
+import { joinUrl } from './engineio';
+import type { CookieJar } from './http';
+
+export interface TimelineEntry {
+  ms: number;
+  event: string;
+  detail?: string;
+}
+
+export interface SioSession {
+  socket: Socket;
+  timeline: TimelineEntry[];
+  /** Resolves when the namespace connected, or with the error that prevented it. */
+  connected: Promise<{ ok: true } | { ok: false; error: string }>;
+  transport(): string | undefined;
+  pings(): number;
+  close(): void;
+}
+
+export interface SioOptions {
+  transports?: ('polling' | 'websocket')[];
+  jar: CookieJar;
+  origin: string;
+  localAddress?: string;
+  headers?: Record<string, string>;
+  ca?: string;
+  timeoutMs: number;
+}
+
+export function openSioSession(target: Target, hopUrl: string, opts: SioOptions): SioSession {
+  const started = Date.now();
+  const timeline: TimelineEntry[] = [];
+  const note = (event: string, detail?: string) => timeline.push({ ms: Date.now() - started, event, detail });
+  const extraHeaders: Record<string, string> = { ...opts.headers, origin: opts.origin };
+  extraHeaders[target.originHeader] = opts.origin;
+  const cookie = opts.jar.header();
+  if (cookie) extraHeaders.cookie = cookie;
+  const secure = hopUrl.startsWith('https:');
+  // engine.io-client hands `agent` to both its XHR (polling) and ws transports: that is how a source address sticks.
+  let agent: http.Agent | undefined;
+  if (opts.localAddress !== undefined) {
+    agent = secure
+      ? new https.Agent({ localAddress: opts.localAddress, ca: opts.ca })
+      : new http.Agent({ localAddress: opts.localAddress });
+  }
+  const socket = io(joinUrl(hopUrl, target.expect.namespace.replace(/^\//, '')), {
+    path: target.socketPath,
+    transports: opts.transports ?? ['polling', 'websocket'],
+    extraHeaders,
+    reconnection: false,
+    timeout: opts.timeoutMs,
+    forceNew: true,
+    ...(agent ? { agent: agent as unknown as string } : {}),
+    ...(opts.ca ? { ca: opts.ca } : {}),
+  });
+  let pings = 0;
+  const engine = socket.io.engine;
+  socket.io.on('open', () => {
+    const eng = socket.io.engine;
+    note('engine open', eng.transport.name);
+    eng.on('upgrade', (t: { name: string }) => note('upgrade', t.name));
+    eng.on('upgradeError', (e: Error) => note('upgradeError', e.message));
+    eng.on('ping', () => {
+      pings++;
+    });
+    eng.on('close', (reason: string, desc?: unknown) => note('engine close', `${reason}${describe(desc)}`));
+  });
+  void engine;
+  const connected = new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
+    socket.on('connect', () => {
+      note('connect', socket.io.engine.transport.name);
+      resolve({ ok: true });
+    });
+    socket.on('connect_error', (e: Error & { description?: unknown; context?: unknown }) => {
+      note('connect_error', `${e.message}${describe(e.description)}`);
+      resolve({ ok: false, error: `${e.message}${describe(e.description)}` });
+    });
+  });
+  socket.on('disconnect', (reason) => note('disconnect', reason));
+  return {
+    socket,
+    timeline,
+    connected,
+    transport: () => socket.io.engine?.transport?.name,
+    pings: () => pings,
+    close: () => {
+      socket.disconnect();
+      socket.io.engine?.close();
+    },
+  };
+}
+
+function describe(desc: unknown): string {
+  if (!desc) return '';
+  if (desc instanceof Error) return `: ${desc.message}`;
+  if (typeof desc === 'object' && desc && 'message' in desc) return `: ${String((desc as { message: unknown }).message)}`;
+  if (typeof desc === 'number' || typeof desc === 'string') return `: ${desc}`;
+  return '';
+}
+
+export function formatTimeline(timeline: TimelineEntry[]): string {
+  return timeline.map((t) => `+${t.ms}ms ${t.event}${t.detail ? ` (${t.detail})` : ''}`).join('\n');
+}

@@ -1,0 +1,89 @@
+/**
+ * A raw WebSocket upgrade to the Engine.IO endpoint (transport=websocket, no sid), as a browser's socket.io client
+ * does when it is configured websocket-only. It reports the HTTP status of the upgrade (101, or the 400/403 and
+ * body a proxy or the server answered instead) and the first frames.
+ */
+import { WebSocket } from 'ws';
+import type { Target } from '../targets/target';
+import { type Exchange, describeNetworkError } from './http';
+import { type EngineIoProbe, namespaceConnectPacket, parseOpenPacket, type OpenPacket } from './engineio';
+
+export interface UpgradeResult {
+  /** 101 when the upgrade succeeded. */
+  status?: number;
+  open?: OpenPacket;
+  /** The namespace CONNECT answer (`40/services,{"sid":…}` or `44…`). */
+  connectAnswer?: string;
+  /** The HTTP exchange when the upgrade was refused (status, headers, body). */
+  refused?: Exchange;
+  error?: string;
+  frames: string[];
+}
+
+export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs = 5000): Promise<UpgradeResult> {
+  const url = probe.engineUrl({ EIO: String(target.expect.eio), transport: 'websocket' }).replace(/^http/, 'ws');
+  const headers: Record<string, string> = { ...probe.http.options.headers };
+  const cookie = probe.http.jar.header();
+  if (cookie) headers.cookie = cookie;
+  const result: UpgradeResult = { frames: [] };
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, {
+      headers,
+      origin: probe.origin,
+      localAddress: probe.http.options.localAddress,
+      ca: probe.http.options.ca,
+      handshakeTimeout: timeoutMs,
+    });
+    const finish = () => {
+      clearTimeout(timer);
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+      resolve(result);
+    };
+    const timer = setTimeout(() => {
+      result.error ??= `no complete answer within ${timeoutMs} ms`;
+      finish();
+    }, timeoutMs);
+    ws.on('upgrade', (res) => {
+      result.status = res.statusCode;
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        result.status = res.statusCode;
+        result.refused = {
+          method: 'GET',
+          url,
+          requestHeaders: {},
+          status: res.statusCode,
+          responseHeaders: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          ms: Date.now() - started,
+        };
+        finish();
+      });
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      const frame = isBinary ? `<binary ${data.length} bytes>` : data.toString('utf8');
+      result.frames.push(frame);
+      if (!result.open) {
+        result.open = parseOpenPacket(frame);
+        ws.send(namespaceConnectPacket(target.expect.namespace));
+      } else if (frame.startsWith('40') || frame.startsWith('44')) {
+        result.connectAnswer = frame;
+        finish();
+      }
+    });
+    ws.on('close', () => {
+      result.error ??= 'the server closed the WebSocket before the namespace connected';
+      finish();
+    });
+    ws.on('error', (error) => {
+      result.error ??= describeNetworkError(error);
+      finish();
+    });
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Loads and validates target files. An invalid file fails fast with the field and the reason, in one line.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import type { Target } from './target';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const targetsDir = path.join(projectRoot, 'targets');
+
+const schema = JSON.parse(readFileSync(path.join(targetsDir, 'target.schema.json'), 'utf8')) as object;
+const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false });
+ajv.addFormat('ipv4', /^(\d{1,3}\.){3}\d{1,3}$/);
+const validate = ajv.compile(schema);
+
+export class TargetError extends Error {}
+
+const defaults = {
+  originHeader: 'origin',
+  continuity: { clients: 4, requestsPerClient: 20 },
+  sourceAddresses: [] as string[],
+  browser: { command: 'echo', selectors: { terminal: '#terminal', input: '#terminal .xterm-helper-textarea' } },
+  readOnly: true,
+};
+
+/** Validates parsed data; `source` names the file in the error. */
+export function parseTarget(data: unknown, source: string): Target {
+  if (!validate(data)) {
+    const err = validate.errors?.[0];
+    const field = err?.instancePath ? err.instancePath.slice(1).replaceAll('/', '.') : '(root)';
+    const extra = err?.params && 'additionalProperty' in err.params ? ` "${String(err.params.additionalProperty)}"` : '';
+    throw new TargetError(`${source}: invalid target: ${field} ${err?.message ?? 'is invalid'}${extra}`);
+  }
+  const raw = data as Partial<Target> & Pick<Target, 'name' | 'hops'>;
+  const target = {
+    ...defaults,
+    ...raw,
+    continuity: { ...defaults.continuity, ...raw.continuity },
+    browser: { ...defaults.browser, ...raw.browser, selectors: { ...defaults.browser.selectors, ...raw.browser?.selectors } },
+    hops: raw.hops.map((h) => ({ ...h, health: h.health ?? true, browser: h.browser ?? false, balanced: h.balanced ?? false })),
+  } as Target;
+  if (target.kind === 'remote') {
+    for (const hop of target.hops) {
+      try {
+        const url = new URL(hop.url);
+        if (!/^https?:$/.test(url.protocol)) throw new Error('not http(s)');
+      } catch {
+        throw new TargetError(`${source}: invalid target: hops.${hop.name}.url "${hop.url}" is not an http(s) URL`);
+      }
+    }
+  }
+  return target;
+}
+
+export function loadTargetFile(file: string): Target {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new TargetError(`${file}: cannot read the target file`);
+  }
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    const first = String((error as Error).message).split('\n')[0];
+    throw new TargetError(`${file}: not valid YAML: ${first}`);
+  }
+  return parseTarget(data, path.relative(projectRoot, file) || file);
+}
+
+export function loadTarget(name: string): Target {
+  return loadTargetFile(path.join(targetsDir, `${name}.yaml`));
+}
+
+export function listTargets(): string[] {
+  return readdirSync(targetsDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''));
+}
+
+/** With embedded hop URLs filled in from the running topology. */
+export function withHopUrls(target: Target, urls: Record<string, string>): Target {
+  return {
+    ...target,
+    hops: target.hops.map((h) => {
+      const url = urls[h.name];
+      if (h.url === 'embedded' && !url) throw new TargetError(`target ${target.name}: the topology has no hop "${h.name}"`);
+      return h.url === 'embedded' && url ? { ...h, url } : h;
+    }),
+  };
+}
