@@ -2,7 +2,8 @@
  * Session continuity (affinity): several clients, each from its own source address, each doing a handshake and
  * then at least `requestsPerClient` requests on its sid. Every request must be answered at once: a GET long-poll
  * would wait up to a ping interval, so each GET follows a POST of a namespace CONNECT, which the server answers
- * immediately (CONNECT or CONNECT_ERROR). One 400 "Session ID unknown" is a failure: in the field it is intermittent.
+ * immediately (CONNECT, or CONNECT_ERROR for a namespace it does not have). Each round uses a new namespace: a
+ * second CONNECT to the same one is a protocol error that makes socket.io close the session. One 400 "Session ID unknown" is a failure: in the field it is intermittent.
  */
 import { type EngineIoProbe, decodePayload, namespaceConnectPacket } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
@@ -38,9 +39,9 @@ async function runClient(ctx: CheckContext, probe: EngineIoProbe, index: number)
   const hs = await probe.handshake();
   seen(hs.exchange);
   if (!hs.ok) return fail(hs.exchange);
-  const connect = namespaceConnectPacket(target.expect.namespace);
-  while (outcome.requests < target.continuity.requestsPerClient + 2) {
-    const post = await probe.post(connect);
+  for (let round = 0; outcome.requests < target.continuity.requestsPerClient + 2; round++) {
+    const ns = round === 0 ? target.expect.namespace : `/socketproof-continuity-${round}`;
+    const post = await probe.post(namespaceConnectPacket(ns));
     seen(post);
     if (post.status !== 200 || post.body !== 'ok') return fail(post);
     // The CONNECT answer is queued, so this GET must come back at once, well before a ping interval.

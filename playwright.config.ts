@@ -1,0 +1,58 @@
+/**
+ * Projects are derived from the target files: one project per target (its tests filtered to the (check, hop)
+ * pairs the target exposes), plus the fault self-tests and the unit tests. With no flag, only the local target
+ * runs; `--project=<target>` or SOCKETPROOF_TARGET=<target> selects another.
+ */
+import { existsSync } from 'node:fs';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { projectGrep } from './fixtures/hops';
+import { listTargets, loadTarget } from './src/targets/load';
+
+// Decided once in the runner and inherited by the workers through the environment: the workers' argv has no
+// --project, and every process must see the same list of projects.
+process.env.SOCKETPROOF_TARGETS ??= (() => {
+  if (process.env.SOCKETPROOF_TARGET) return process.env.SOCKETPROOF_TARGET;
+  const named = process.argv.some((a) => a === '--project' || a.startsWith('--project='));
+  return named ? listTargets().join(',') : 'local';
+})();
+const targets = process.env.SOCKETPROOF_TARGETS.split(',').filter(Boolean);
+for (const t of targets) loadTarget(t); // an invalid target file fails here, with the field and the reason
+
+const debianChromium = '/usr/lib/chromium/chromium';
+const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
+
+const targetProjects: NonNullable<PlaywrightTestConfig['projects']> = targets.map((name) => ({
+  name,
+  testMatch: ['traffic/**/*.spec.ts', 'browser/**/*.spec.ts'],
+  grep: projectGrep(name),
+  use: { targetName: name } as object,
+}));
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  // An intermittent failure is a failure: a missing affinity fails 25–45 % of requests, never "flaky".
+  retries: 0,
+  workers: 2,
+  timeout: 30_000,
+  globalTeardown: './fixtures/global-teardown.ts',
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: 'reports/html', open: 'never' }],
+    ['junit', { outputFile: 'reports/junit.xml' }],
+    ['allure-playwright', { resultsDir: 'reports/allure-results', detail: false }],
+  ],
+  use: {
+    launchOptions: { executablePath, args: ['--disable-quic'] },
+    screenshot: 'only-on-failure',
+    // Traces record request headers and cookies: only on the local targets, whose tokens are throwaway.
+    trace: 'off',
+  },
+  projects: [
+    ...targetProjects,
+    { name: 'selftest', testMatch: 'self/**/*.spec.ts' },
+    { name: 'unit', testMatch: 'unit/**/*.spec.ts' },
+  ],
+});

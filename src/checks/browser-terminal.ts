@@ -1,0 +1,130 @@
+/**
+ * Browser terminal: Chromium opens the app through the hop users reach, the app's Socket.IO connection upgrades
+ * to websocket, and typing `<command> <nonce>` in the terminal brings the nonce back. The nonce is read from the
+ * WebSocket frames, so it works where the terminal is drawn on a canvas (real Theia's WebGL renderer).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Page, Response, WebSocket } from '@playwright/test';
+import { joinUrl } from '../probes/engineio';
+import type { Exchange } from '../probes/http';
+import type { Verdict } from '../verdict';
+import { type CheckContext, newProbe } from './context';
+import { diagnoseSocketFailure } from './diagnose';
+import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
+
+export const browserTerminalCheckName = 'browser-terminal';
+
+interface SocketWatch {
+  sockets: { url: string; upgraded: boolean; closed: boolean; frames: string[] }[];
+  failures: Exchange[];
+  pollingOk: number;
+}
+
+function frameText(payload: string | Buffer): string {
+  return typeof payload === 'string' ? payload : payload.toString('utf8');
+}
+
+function watchSockets(page: Page, socketPath: string): SocketWatch {
+  const watch: SocketWatch = { sockets: [], failures: [], pollingOk: 0 };
+  page.on('websocket', (ws: WebSocket) => {
+    if (!new URL(ws.url()).pathname.startsWith(socketPath.replace(/\/$/, ''))) return;
+    const entry = { url: ws.url(), upgraded: false, closed: false, frames: [] as string[] };
+    watch.sockets.push(entry);
+    ws.on('framesent', (f) => {
+      // engine.io-client sends "5" (upgrade) once the probe round trip succeeded: from then on it is websocket.
+      if (frameText(f.payload) === '5') entry.upgraded = true;
+      entry.frames.push(`> ${frameText(f.payload).slice(0, 200)}`);
+    });
+    ws.on('framereceived', (f) => entry.frames.push(`< ${frameText(f.payload).slice(0, 400)}`));
+    ws.on('close', () => {
+      entry.closed = true;
+    });
+  });
+  page.on('response', async (res: Response) => {
+    if (!new URL(res.url()).pathname.startsWith(socketPath)) return;
+    if (res.status() < 400) {
+      watch.pollingOk++;
+      return;
+    }
+    watch.failures.push({
+      method: res.request().method(),
+      url: res.url(),
+      requestHeaders: {},
+      status: res.status(),
+      responseHeaders: res.headers(),
+      body: await res.text().catch(() => ''),
+      ms: 0,
+    });
+  });
+  return watch;
+}
+
+async function until(predicate: () => boolean, deadlineMs: number): Promise<boolean> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (predicate()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return predicate();
+}
+
+export async function browserTerminalCheck(page: Page, ctx: CheckContext, deadlineMs = 8000): Promise<Verdict> {
+  const { target, hop } = ctx;
+  const nonce = `sp-${randomBytes(4).toString('hex')}`;
+  const command = `${target.browser.command} ${nonce}`;
+  const v = new VerdictBuilder(
+    browserTerminalCheckName,
+    hop.name,
+    `the app page connects over websocket and the terminal answers "${target.browser.command} <nonce>" with the nonce`,
+  );
+  const watch = watchSockets(page, target.socketPath);
+  const attachFrames = () =>
+    v.attach(
+      textEvidence(
+        'browser websocket frames',
+        watch.sockets.map((s) => `${s.url}${s.upgraded ? ' (upgraded)' : ''}\n${s.frames.join('\n')}`).join('\n\n') || 'no websocket opened',
+      ),
+    );
+  try {
+    const nav = await page.goto(joinUrl(hop.url, target.appPath)).catch((e: Error) => e);
+    if (nav instanceof Error) return v.fail('target-unreachable', `the app page did not load: ${nav.message.split('\n')[0]}`);
+    if (!nav?.ok()) return v.fail(nav?.status() === 404 ? 'wrong-path' : 'unexpected-response', `the app page answered ${nav?.status()}`);
+    const upgraded = await until(() => watch.sockets.some((s) => s.upgraded && !s.closed), deadlineMs);
+    if (!upgraded) {
+      const failed = watch.failures[0];
+      if (failed) {
+        v.attach(exchangesEvidence('failed Socket.IO requests in the browser', watch.failures));
+        // Replay outside the browser to name the cause behind the status (cookie? origin? affinity?).
+        const d = await diagnoseSocketFailure(newProbe(ctx, 0), target.connectionCookie, failed);
+        return v.fail(d.cause, `the browser's Socket.IO requests failed (${watch.failures.length}); ${d.observed}`);
+      }
+      if (watch.pollingOk > 0) {
+        return v.fail(
+          'upgrade-blocked',
+          `the page talks Socket.IO over polling (${watch.pollingOk} requests) but never upgraded to websocket within ${deadlineMs} ms`,
+        );
+      }
+      return v.fail('unexpected-response', `no Socket.IO traffic from the page within ${deadlineMs} ms`);
+    }
+    const input = page.locator(target.browser.selectors.input);
+    await input.focus();
+    await page.keyboard.type(command);
+    await page.keyboard.press('Enter');
+    const answered = await until(
+      () => watch.sockets.some((s) => s.frames.some((f) => f.startsWith('<') && f.includes(`${nonce}\r\n`))),
+      deadlineMs,
+    );
+    if (!answered) {
+      const closed = watch.sockets.every((s) => s.closed);
+      return v.fail(
+        closed ? 'connection-lifetime-cut' : 'unexpected-response',
+        `typed "${command}" but the nonce never came back${closed ? ': the websocket closed meanwhile' : ''}`,
+      );
+    }
+    return v.pass(`connected over websocket; "${command}" echoed ${nonce}`);
+  } finally {
+    attachFrames();
+    const shot = await page.screenshot().catch(() => undefined);
+    if (shot) v.attach({ name: 'terminal screenshot', contentType: 'image/png', body: shot });
+  }
+}

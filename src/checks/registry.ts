@@ -1,0 +1,71 @@
+/**
+ * Which checks run on which hop. Specs, the fault self-tests, diagnosis and the Playwright project filters all
+ * use this one table, so a check added here shows up everywhere.
+ */
+import type { Hop, Target } from '../targets/target';
+import type { Verdict } from '../verdict';
+import type { CheckContext } from './context';
+import { connectionLifetimeCheck } from './connection-lifetime';
+import { handshakeCheck } from './handshake';
+import { healthCheck } from './health';
+import { sessionContinuityCheck } from './session-continuity';
+import { websocketUpgradeCheck } from './websocket-upgrade';
+
+export type TrafficCheckName = 'handshake' | 'session-continuity' | 'websocket-upgrade' | 'connection-lifetime' | 'health';
+export type CheckName = TrafficCheckName | 'browser-terminal';
+
+export interface TrafficCheck {
+  name: TrafficCheckName;
+  title: string;
+  run(ctx: CheckContext): Promise<Verdict>;
+  appliesTo(hop: Hop): boolean;
+  /** Safe for production: read-only and a bounded number of requests. */
+  smoke: boolean;
+  severity: 'blocker' | 'critical' | 'normal';
+}
+
+export const trafficChecks: TrafficCheck[] = [
+  { name: 'handshake', title: 'Engine.IO handshake', run: handshakeCheck, appliesTo: () => true, smoke: true, severity: 'blocker' },
+  {
+    name: 'session-continuity',
+    title: 'session continuity (affinity)',
+    run: sessionContinuityCheck,
+    appliesTo: () => true,
+    smoke: true,
+    severity: 'critical',
+  },
+  {
+    name: 'websocket-upgrade',
+    title: 'WebSocket upgrade',
+    run: websocketUpgradeCheck,
+    appliesTo: () => true,
+    smoke: true,
+    severity: 'critical',
+  },
+  {
+    name: 'connection-lifetime',
+    title: 'connection lifetime',
+    run: connectionLifetimeCheck,
+    appliesTo: () => true,
+    smoke: true,
+    severity: 'critical',
+  },
+  { name: 'health', title: 'health endpoint', run: healthCheck, appliesTo: (hop) => hop.health, smoke: true, severity: 'normal' },
+];
+
+export const allCheckNames: CheckName[] = [...trafficChecks.map((c) => c.name), 'browser-terminal'];
+
+/** The (check, hop) pairs a target exposes. */
+export function applicablePairs(target: Target): { check: CheckName; hop: string }[] {
+  const pairs: { check: CheckName; hop: string }[] = [];
+  for (const hop of target.hops) {
+    for (const c of trafficChecks) if (c.appliesTo(hop)) pairs.push({ check: c.name, hop: hop.name });
+    if (hop.browser) pairs.push({ check: 'browser-terminal', hop: hop.name });
+  }
+  return pairs;
+}
+
+/** The tag that ties a generated test to its (check, hop) pair; project filters select on it. */
+export function pairTag(check: CheckName, hop: string): string {
+  return `@at:${check}:${hop}`;
+}

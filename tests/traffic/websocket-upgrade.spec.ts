@@ -1,0 +1,11 @@
+import { contextFor, expectPass, forEachHop, labelTest, test } from '../../fixtures';
+import { websocketUpgradeCheck } from '../../src/checks/websocket-upgrade';
+
+test.describe('WebSocket upgrade', () => {
+  forEachHop('websocket-upgrade', (hop, tags) => {
+    test(`upgrades to websocket and connects the namespace, via ${hop}`, { tag: ['@traffic', '@smoke', ...tags] }, async ({ runtime }, testInfo) => {
+      await labelTest('traffic', 'websocket-upgrade', hop, 'critical');
+      await expectPass(testInfo, await websocketUpgradeCheck(contextFor(runtime, hop)));
+    });
+  });
+});
