@@ -9,7 +9,7 @@ import { joinUrl } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
 import { type CheckContext, newProbe } from './context';
-import { diagnoseSocketFailure } from './diagnose';
+import { diagnoseSocketFailure, servedFromCache } from './diagnose';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
 
 export const browserTerminalCheckName = 'browser-terminal';
@@ -18,6 +18,8 @@ interface SocketWatch {
   sockets: { url: string; upgraded: boolean; closed: boolean; frames: string[] }[];
   failures: Exchange[];
   pollingOk: number;
+  /** Socket.IO responses a cache answered (a CDN in front of the app): never legitimate. */
+  cached: string[];
 }
 
 function frameText(payload: string | Buffer): string {
@@ -25,7 +27,7 @@ function frameText(payload: string | Buffer): string {
 }
 
 function watchSockets(page: Page, socketPath: string): SocketWatch {
-  const watch: SocketWatch = { sockets: [], failures: [], pollingOk: 0 };
+  const watch: SocketWatch = { sockets: [], failures: [], pollingOk: 0, cached: [] };
   page.on('websocket', (ws: WebSocket) => {
     if (!new URL(ws.url()).pathname.startsWith(socketPath.replace(/\/$/, ''))) return;
     const entry = { url: ws.url(), upgraded: false, closed: false, frames: [] as string[] };
@@ -42,6 +44,8 @@ function watchSockets(page: Page, socketPath: string): SocketWatch {
   });
   page.on('response', async (res: Response) => {
     if (!new URL(res.url()).pathname.startsWith(socketPath)) return;
+    const cacheHint = servedFromCache({ responseHeaders: res.headers() } as Exchange);
+    if (cacheHint) watch.cached.push(`${res.request().method()} ${new URL(res.url()).search} → ${res.status()} (${cacheHint})`);
     if (res.status() < 400) {
       watch.pollingOk++;
       return;
@@ -91,6 +95,9 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext, deadli
     if (!nav?.ok()) return v.fail(nav?.status() === 404 ? 'wrong-path' : 'unexpected-response', `the app page answered ${nav?.status()}`);
     const upgraded = await until(() => watch.sockets.some((s) => s.upgraded && !s.closed), deadlineMs);
     if (!upgraded) {
+      if (watch.cached.length > 0) {
+        return v.fail('cdn-caching', `the browser's Socket.IO requests were answered by a cache: ${watch.cached.slice(0, 3).join('; ')}`);
+      }
       const failed = watch.failures[0];
       if (failed) {
         v.attach(exchangesEvidence('failed Socket.IO requests in the browser', watch.failures));
@@ -108,7 +115,8 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext, deadli
     }
     const input = page.locator(target.browser.selectors.input);
     await input.focus();
-    await page.keyboard.type(command);
+    // One input event, like a paste: the check measures the connection, not typing speed.
+    await page.keyboard.insertText(command);
     await page.keyboard.press('Enter');
     const answered = await until(
       () => watch.sockets.some((s) => s.frames.some((f) => f.startsWith('<') && f.includes(`${nonce}\r\n`))),

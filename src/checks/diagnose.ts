@@ -74,6 +74,8 @@ export async function diagnoseForbidden(
 ): Promise<Diagnosis> {
   const seen = summarizeExchange(forbidden);
   if (cookieName) {
+    // A replay probe (e.g. after a browser failure) starts with an empty jar: load the page as a browser would.
+    if (!probe.http.jar.get(cookieName)) await probe.fetchAppPage();
     if (!probe.http.jar.get(cookieName)) {
       return {
         cause: 'missing-connection-cookie',

@@ -29,6 +29,17 @@ export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict>
 
   const raw = await rawUpgrade(probe, target);
   v.attach(textEvidence('raw upgrade frames', [`status ${raw.status ?? '-'}`, ...raw.frames, raw.error ?? ''].join('\n')));
+  const uninformative = !raw.refused ? raw.status !== 101 : (raw.refused.status ?? 0) >= 500;
+  if (uninformative) {
+    // No answer (or a proxy's 502) says nothing about why: a server ignores upgrades on paths it does not serve.
+    // The polling handshake on the same path tells a wrong path or a refusal apart from a blocked upgrade.
+    const hs = await probe.handshake();
+    if (!hs.ok) {
+      const d = await diagnoseSocketFailure(probe, target.connectionCookie, hs.exchange);
+      const got = raw.refused ? summarizeExchange(raw.refused) : (raw.error ?? 'no answer');
+      return v.fail(d.cause, `raw upgrade: ${got}; the polling handshake on the same path: ${d.observed}`);
+    }
+  }
   if (raw.refused) {
     v.attach(exchangesEvidence('refused upgrade', [raw.refused]));
     const d = await diagnoseSocketFailure(probe, target.connectionCookie, raw.refused);

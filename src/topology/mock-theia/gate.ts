@@ -38,7 +38,10 @@ export function checkHandshake(headers: IncomingHttpHeaders, rule: GateRule): Ga
   if (token === undefined) return { ok: false, reason: `no ${TOKEN_COOKIE} cookie` };
   if (token !== rule.token) return { ok: false, reason: `${TOKEN_COOKIE} from another process` };
 
-  const origin = headers.origin;
+  // Theia's frontend sends its page origin in `fix-origin` (browsers send no Origin on a same-origin GET, and
+  // socket.io strips it); Theia's backend copies that header over `origin` before validating.
+  const fixOrigin = headers['fix-origin'];
+  const origin = (Array.isArray(fixOrigin) ? fixOrigin[0] : fixOrigin) ?? headers.origin;
   if (origin === undefined) return { ok: true };
   let url: URL;
   try {

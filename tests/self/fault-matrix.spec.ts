@@ -1,0 +1,49 @@
+/**
+ * The fault self-tests: each fault of tests/self/fault-matrix.yaml is stood up for real (nginx, Theia mock,
+ * Chromium), every check runs on every hop, and the verdicts must equal the matrix: the listed pairs red with the
+ * listed cause, every other pair green. These assert verdicts and causes; nothing here is "expected to fail".
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { attachTopology } from '../../fixtures/runtime';
+import { attachVerdict, expect, labelTest, test } from '../../fixtures';
+import { applicablePairs } from '../../src/checks/registry';
+import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
+import { loadTarget, withHopUrls } from '../../src/targets/load';
+import { type DeepPartial, healthySettings } from '../../src/topology/defaults';
+import { startTopology } from '../../src/topology/topology';
+import type { TopologySettings } from '../../src/topology/types';
+
+interface Fault {
+  id: string;
+  title: string;
+  settings: DeepPartial<TopologySettings>;
+  red: Record<string, string>;
+}
+
+const matrix = parse(readFileSync(new URL('./fault-matrix.yaml', import.meta.url), 'utf8')) as { faults: Fault[] };
+
+test.describe('fault matrix', () => {
+  for (const fault of matrix.faults) {
+    test(`${fault.id}: ${fault.title}`, { tag: ['@selftest'] }, async ({ page }, testInfo) => {
+      await labelTest('selftest', 'fault matrix', fault.id, 'critical');
+      const topology = await startTopology(healthySettings(fault.settings));
+      try {
+        const target = withHopUrls(loadTarget('local'), topology.hopUrls);
+        const verdicts = await test.step('run every check on every hop', () => runAllChecks(target, { page }));
+        for (const v of verdicts) if (!v.ok) await attachVerdict(testInfo, v);
+        await testInfo.attach('verdicts', { body: formatVerdictTable(verdicts), contentType: 'text/plain' });
+
+        const expected: Record<string, string> = {};
+        for (const p of applicablePairs(target)) expected[`${p.check}@${p.hop}`] = fault.red[`${p.check}@${p.hop}`] ?? 'ok';
+        for (const pair of Object.keys(fault.red)) {
+          expect(pair in expected, `matrix names ${pair}, which the local target does not have`).toBe(true);
+        }
+        expect(verdictTable(verdicts), `verdicts for fault ${fault.id}:\n${formatVerdictTable(verdicts)}`).toEqual(expected);
+      } finally {
+        if (testInfo.status !== testInfo.expectedStatus) await attachTopology(testInfo, topology);
+        await topology.stop();
+      }
+    });
+  }
+});
