@@ -4,7 +4,7 @@
  */
 import type { CauseId } from '../causes/catalogue';
 import { describeEngineIoError, engineIoCodes, parseEngineIoError } from '../causes/engineio-codes';
-import { type EngineIoProbe } from '../probes/engineio';
+import type { EngineIoProbe } from '../probes/engineio';
 import { type Exchange, headerValue } from '../probes/http';
 
 export interface Diagnosis {

@@ -72,7 +72,7 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
     eng.on('ping', () => {
       pings++;
     });
-    eng.on('close', (reason: string, desc?: unknown) => note('engine close', `${reason}${describe(desc)}`));
+    eng.on('close', (reason: string, desc?: unknown) => note('engine close', `${reason}${describeError(desc)}`));
   });
   void engine;
   const connected = new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
@@ -81,8 +81,8 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
       resolve({ ok: true });
     });
     socket.on('connect_error', (e: Error & { description?: unknown; context?: unknown }) => {
-      note('connect_error', `${e.message}${describe(e.description)}`);
-      resolve({ ok: false, error: `${e.message}${describe(e.description)}` });
+      note('connect_error', `${e.message}${describeError(e.description)}`);
+      resolve({ ok: false, error: `${e.message}${describeError(e.description)}` });
     });
   });
   socket.on('disconnect', (reason) => note('disconnect', reason));
@@ -99,7 +99,7 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
   };
 }
 
-function describe(desc: unknown): string {
+function describeError(desc: unknown): string {
   if (!desc) return '';
   if (desc instanceof Error) return `: ${desc.message}`;
   if (typeof desc === 'object' && desc && 'message' in desc) return `: ${String((desc as { message: unknown }).message)}`;
