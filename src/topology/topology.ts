@@ -1,0 +1,163 @@
+/**
+ * Starts the embedded topology on loopback: N pods (mock Theia + in-pod nginx) behind a load-balancer nginx, with a
+ * lifetime relay per pod when the GKE connection-lifetime cap is emulated. Everything is a real process or socket,
+ * ended by PID; a half-started topology is torn down before the error is thrown.
+ */
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type LifetimeRelay, startLifetimeRelay } from './lifetime-relay';
+import { NGINX_BINARY, nginxArgs, renderLbConfig, renderPodConfig, rewriteUserPodConfig } from './nginx-config';
+import { freePorts } from './ports';
+import { accepts, lastLines, type ManagedProcess, spawnManaged } from './process';
+import type { PodEndpoints, RenderedConfig, RunningTopology, TopologySettings } from './types';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIND_ATTEMPTS = 3;
+
+export async function startTopology(settings: TopologySettings, opts: { root?: string } = {}): Promise<RunningTopology> {
+  const root = opts.root ?? PROJECT_ROOT;
+  const prefix = await mkdtemp(join(tmpdir(), 'socketproof-'));
+  await chmod(prefix, 0o755); // nginx workers drop to `nobody` when the suite runs as root
+  const procs: ManagedProcess[] = [];
+  const relays: LifetimeRelay[] = [];
+  const configs: RenderedConfig[] = [];
+  const podNames = Array.from({ length: settings.replicas }, (_, i) => `pod-${i}`);
+
+  const collectLogs = async (): Promise<RenderedConfig[]> => {
+    const files = ['lb', ...podNames].flatMap((n) => ['error', 'access'].map((k) => `nginx-${n}/${k}.log`));
+    const read = await Promise.all(files.map((f) => readFile(join(prefix, f), 'utf8').catch(() => null)));
+    return [
+      ...files.flatMap((f, i) => (read[i] === null ? [] : [{ name: f.replace('/', '.'), text: read[i] ?? '' }])),
+      ...procs.filter((p) => p.name.startsWith('theia')).map((p) => ({ name: `${p.name}.out`, text: p.output() })),
+      ...relays.map((r, i) => ({ name: `relay-${podNames[i]}.txt`, text: `connections cut at the cap: ${r.cuts()}` })),
+    ];
+  };
+  let stopping: Promise<void> | undefined;
+  let finalLogs: RenderedConfig[] | undefined;
+  const stopAll = async () => {
+    await Promise.all([...procs.map((p) => p.stop()), ...relays.map((r) => r.close())]);
+    finalLogs = await collectLogs(); // the files go with the prefix; keep them for a report written after stop
+    await rm(prefix, { recursive: true, force: true });
+  };
+  const stop = () => {
+    stopping ??= stopAll();
+    return stopping;
+  };
+
+  try {
+    const theias = await startAll(podNames.map((pod) => startTheia(root, pod, settings)), procs);
+    const theiaPorts = theias.map((t) => t.port);
+    const userConfig = settings.pod.nginxConfigFile ? await readFile(settings.pod.nginxConfigFile, 'utf8') : null;
+    let ports: number[] = [];
+    for (let attempt = 1; ; attempt++) {
+      // nginx cannot listen on port 0 and report it: take free ports, retry when another process wins the race.
+      ports = await freePorts(settings.replicas + 1);
+      const [lbPort = 0, ...podPorts] = ports;
+      configs.length = 0;
+      podNames.forEach((pod, i) => {
+        const place = { listenPort: podPorts[i] ?? 0, theiaPort: theiaPorts[i] ?? 0, prefix: join(prefix, `nginx-${pod}`) };
+        const text = userConfig
+          ? rewriteUserPodConfig(userConfig, place)
+          : renderPodConfig(settings.pod, settings.theia.basePath, {
+              listen: `127.0.0.1:${place.listenPort}`,
+              theiaPort: place.theiaPort,
+              runtime: { kind: 'local', prefix: place.prefix },
+            });
+        configs.push({ name: `nginx-${pod}.conf`, text });
+      });
+      const cap = settings.lb.lifetimeCapMs;
+      const relayed = cap === null ? [] : await Promise.all(podPorts.map((targetPort) => startLifetimeRelay({ targetPort, capMs: cap })));
+      relays.push(...relayed);
+      const backends = podNames.map((pod, i) => ({ pod, port: relayed[i]?.port ?? podPorts[i] ?? 0 }));
+      const lbText = renderLbConfig(settings.lb, backends, { listenPort: lbPort, prefix: join(prefix, 'nginx-lb') });
+      configs.unshift({ name: 'nginx-lb.conf', text: lbText });
+      const started: ManagedProcess[] = [];
+      try {
+        await startAll(configs.map((c) => startNginx(prefix, c)), started);
+        procs.push(...started.splice(0));
+        break;
+      } catch (err) {
+        await Promise.all([...started.map((p) => p.stop()), ...relays.splice(0).map((r) => r.close())]);
+        if (attempt >= BIND_ATTEMPTS || !String(err).includes('Address already in use')) throw err;
+      }
+    }
+    const [lbPort, ...podPorts] = ports;
+    await Promise.all([...theiaPorts, ...ports].map(waitAccepting));
+    const pods: PodEndpoints[] = podNames.map((name, i) => ({
+      name,
+      theiaUrl: `http://127.0.0.1:${theiaPorts[i]}`,
+      nginxUrl: `http://127.0.0.1:${podPorts[i]}`,
+    }));
+    const lbUrl = `http://127.0.0.1:${lbPort}`;
+    return {
+      settings,
+      pods,
+      lbUrl,
+      hopUrls: { pod: pods[0]?.theiaUrl ?? '', 'pod-nginx': pods[0]?.nginxUrl ?? '', lb: lbUrl },
+      configs: [...configs],
+      pids: () => procs.map((p) => p.pid),
+      logs: async () => finalLogs ?? collectLogs(),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' | ');
+    throw new Error(`local topology did not start: ${message}`);
+  }
+}
+
+/** Starts all, keeps every process that did start in `into` (for teardown), rejects with the first failure. */
+async function startAll<T extends { proc: ManagedProcess }>(starts: Promise<T>[], into: ManagedProcess[]): Promise<T[]> {
+  const results = await Promise.allSettled(starts);
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  into.push(...started.map((s) => s.proc));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return started;
+}
+
+async function startTheia(root: string, podName: string, settings: TopologySettings) {
+  const config = JSON.stringify({ podName, port: 0, ...settings.theia });
+  const proc = await spawnManaged({
+    name: `theia-${podName}`,
+    // `node --import tsx` instead of `npx tsx`: no npx and no extra tsx CLI process (~0.5 s less per pod).
+    command: process.execPath,
+    args: ['--import', 'tsx', join(root, 'src/topology/mock-theia/main.ts'), '--config', config],
+    cwd: root,
+    ready: { line: /"event":"listening".*"port":(\d+)/ },
+    deadlineMs: 20_000,
+  });
+  return { proc, port: Number(proc.readyMatch?.[1]) };
+}
+
+async function startNginx(prefix: string, config: RenderedConfig) {
+  const name = config.name.replace(/\.conf$/, '');
+  const dir = join(prefix, name);
+  const confPath = join(prefix, config.name);
+  await mkdir(dir, { recursive: true });
+  await writeFile(confPath, config.text);
+  // `-t` first: a broken config fails here with nginx's own one-line reason, before anything listens.
+  await promisify(execFile)(NGINX_BINARY, nginxArgs(dir, confPath, true)).catch((err: { stderr?: string }) => {
+    throw new Error(`${name}: nginx -t rejected ${config.name}: ${lastLines(err.stderr ?? String(err), 3)}`);
+  });
+  // "start worker process" is logged (notice, to stderr) only once every listen socket is bound.
+  const proc = await spawnManaged({
+    name,
+    command: NGINX_BINARY,
+    args: nginxArgs(dir, confPath),
+    ready: { line: /start worker process/ },
+    deadlineMs: 10_000,
+  });
+  return { proc };
+}
+
+async function waitAccepting(port: number): Promise<void> {
+  for (let i = 0; !(await accepts(port)); i++) {
+    if (i >= 200) throw new Error(`127.0.0.1:${port} does not accept connections`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
