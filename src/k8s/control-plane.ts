@@ -465,6 +465,45 @@ export async function readyz(server: string, ca: string, token?: string): Promis
   return request(`${server}/readyz`, { ca, token, timeoutMs: 3000 });
 }
 
+interface ClusterRole {
+  metadata: { name: string; labels?: Record<string, string> };
+  rules?: unknown[];
+  aggregationRule?: { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] };
+}
+
+/**
+ * What the clusterrole-aggregation controller does, once: sets the rules of each aggregated
+ * ClusterRole (view, then edit, then admin: each aggregates the one before) to the union of the
+ * rules of the ClusterRoles its selectors match.
+ */
+async function aggregateClusterRoles(server: string, ca: string, token: string): Promise<void> {
+  const base = `${server}/apis/rbac.authorization.k8s.io/v1/clusterroles`;
+  const get = async (url: string) => {
+    const r = await request(url, { ca, token });
+    if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${r.body.slice(0, 300)}`);
+    return JSON.parse(r.body);
+  };
+  for (const name of ['view', 'edit', 'admin']) {
+    for (let attempt = 0; ; attempt++) {
+      const role = (await get(`${base}/${name}`)) as ClusterRole;
+      const rules = new Map<string, unknown>();
+      for (const sel of role.aggregationRule?.clusterRoleSelectors ?? []) {
+        const labelSelector = Object.entries(sel.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        const list = (await get(`${base}?labelSelector=${encodeURIComponent(labelSelector)}`)) as { items: ClusterRole[] };
+        for (const item of list.items) {
+          if (item.metadata.name === name) continue;
+          for (const rule of item.rules ?? []) rules.set(JSON.stringify(rule), rule);
+        }
+      }
+      const r = await request(`${base}/${name}`, { method: 'PUT', ca, token, body: { ...role, rules: [...rules.values()] } });
+      if (r.status === 200) break;
+      if (r.status !== 409 || attempt >= 5) throw new Error(`PUT ${base}/${name}: ${r.status} ${r.body.slice(0, 300)}`);
+    }
+  }
+}
+
 const live = new Set<ControlPlane>();
 let exitHookInstalled = false;
 function installExitHook() {
@@ -510,7 +549,11 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   const readLogs = async () => {
     if (logSnapshot !== undefined) return logSnapshot;
     const parts: string[] = [];
-    for (const [name, file] of Object.entries(logFiles)) {
+    const named: [string, string][] = [
+      ['etcd', logFiles.etcd],
+      ['kube-apiserver', logFiles.apiserver],
+    ];
+    for (const [name, file] of named) {
       parts.push(`===== ${name} (${file}) =====\n${await fs.readFile(file, 'utf8').catch(() => '(no log)')}`);
     }
     return parts.join('\n');
@@ -642,6 +685,13 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       await sleep(200);
     }
     progress(`kube-apiserver ready at ${server} (${since()})`);
+
+    // admin/edit/view are aggregated ClusterRoles: their rules are filled in by
+    // kube-controller-manager's clusterrole-aggregation controller, which does not run here.
+    // Do its work once, so that binding to `view` grants what it grants in a real cluster.
+    await aggregateClusterRoles(server, creds.ca, creds.adminToken).catch(async (e: Error) => {
+      throw await failure(`aggregating the admin/edit/view ClusterRoles: ${e.message}`);
+    });
 
     const binding = {
       apiVersion: 'rbac.authorization.k8s.io/v1',
