@@ -5,7 +5,7 @@
  * immediately (CONNECT, or CONNECT_ERROR for a namespace it does not have). Each round uses a new namespace: a
  * second CONNECT to the same one is a protocol error that makes socket.io close the session. One 400 "Session ID unknown" is a failure: in the field it is intermittent.
  */
-import { type EngineIoProbe, decodePayload, namespaceConnectPacket } from '../probes/engineio';
+import { type EngineIoProbe, decodePayload, namespaceConnectPacket, packetSeparator } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
 import { type CheckContext, newProbe } from './context';
@@ -39,14 +39,27 @@ async function runClient(ctx: CheckContext, probe: EngineIoProbe, index: number)
   const hs = await probe.handshake();
   seen(hs.exchange);
   if (!hs.ok) return fail(hs.exchange);
+  // The server pings every pingInterval and closes a session whose client does not answer within pingTimeout:
+  // a probe that ignored pings would itself cause the "Session ID unknown" it looks for.
+  let pongDue = false;
   for (let round = 0; outcome.requests < target.continuity.requestsPerClient + 2; round++) {
     const ns = round === 0 ? target.expect.namespace : `/socketproof-continuity-${round}`;
-    const post = await probe.post(namespaceConnectPacket(ns));
+    const connect = namespaceConnectPacket(ns);
+    const post = await probe.post(pongDue ? `3${packetSeparator}${connect}` : connect);
+    pongDue = false;
     seen(post);
     if (post.status !== 200 || post.body !== 'ok') return fail(post);
     // The CONNECT answer is queued, so this GET must come back at once, well before a ping interval.
-    const poll = await probe.poll(target.expect.pingInterval + target.expect.pingTimeout);
+    let poll = await probe.poll(target.expect.pingInterval + target.expect.pingTimeout);
     seen(poll);
+    // A ping flushed on its own may come just before the CONNECT answer: pong, and poll once more.
+    if (poll.status === 200 && decodePayload(poll.body).every((p) => p === '2' || p === '6')) {
+      const pong = await probe.post('3');
+      seen(pong);
+      if (pong.status !== 200) return fail(pong);
+      poll = await probe.poll(target.expect.pingInterval + target.expect.pingTimeout);
+      seen(poll);
+    }
     if (poll.status !== 200) return fail(poll);
     const cached = servedFromCache(poll);
     if (cached) {
@@ -57,6 +70,7 @@ async function runClient(ctx: CheckContext, probe: EngineIoProbe, index: number)
       return outcome;
     }
     const packets = decodePayload(poll.body);
+    pongDue = packets.includes('2');
     if (packets.some((p) => p.startsWith('0{'))) {
       outcome.failure = {
         cause: 'cdn-caching',

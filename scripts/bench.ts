@@ -1,0 +1,88 @@
+/**
+ * Benchmark: prints figures, never asserts them (the machines are noisy; quote ratios).
+ *  - topology start (2 replicas) vs one bare mock-Theia process start, same process: the cost of the proxies;
+ *  - each traffic check through the LB vs directly on the pod (the baseline), same topology;
+ *  - wall time of the whole local suite (`npx playwright test --project=local`), run as a user would.
+ * Usage: npm run bench [-- --runs 5] [-- --no-suite]
+ */
+import { performance } from 'node:perf_hooks';
+import { $ } from 'zx';
+import { trafficChecks } from '../src/checks/registry';
+import { loadTarget, withHopUrls } from '../src/targets/load';
+import { healthySettings } from '../src/topology/defaults';
+import { startTopology } from '../src/topology/topology';
+import { spawnManaged } from '../src/topology/process';
+
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+async function timeIt<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [performance.now() - t0, value];
+}
+
+async function bareTheiaStart(): Promise<number> {
+  const config = JSON.stringify({ podName: 'bench', port: 0, ...healthySettings().theia });
+  const [t, proc] = await timeIt(() =>
+    spawnManaged({
+      name: 'bench-theia',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'src/topology/mock-theia/main.ts', '--config', config],
+      ready: { line: /"event":"listening"/ },
+      deadlineMs: 15_000,
+    }),
+  );
+  await proc.stop();
+  return t;
+}
+
+console.log(`socketproof bench — ${runs} runs each, median shown\n`);
+const bare: number[] = [];
+const topo: number[] = [];
+for (let i = 0; i < runs; i++) {
+  bare.push(await bareTheiaStart());
+  const [t, topology] = await timeIt(() => startTopology(healthySettings()));
+  topo.push(t);
+  await topology.stop();
+}
+console.log(`mock Theia process start (baseline)   ${ms(median(bare))}`);
+console.log(`topology start, 2 replicas + LB       ${ms(median(topo))}   ratio ${(median(topo) / median(bare)).toFixed(2)}× baseline\n`);
+
+const topology = await startTopology(healthySettings());
+try {
+  const target = withHopUrls(loadTarget('local'), topology.hopUrls);
+  const hop = (name: string) => {
+    const h = target.hops.find((x) => x.name === name);
+    if (!h) throw new Error(`no hop ${name}`);
+    return h;
+  };
+  console.log('check                  pod (baseline)   lb        ratio');
+  for (const check of trafficChecks) {
+    if (check.name === 'connection-lifetime') continue; // its duration is the declared session length by design
+    const times: Record<string, number[]> = { pod: [], lb: [] };
+    for (let i = 0; i < runs; i++) {
+      for (const name of ['pod', 'lb'] as const) {
+        if (!check.appliesTo(hop(name))) continue;
+        const [t, v] = await timeIt(() => check.run({ target, hop: hop(name) }));
+        if (!v.ok) console.log(`  (${check.name} via ${name} failed: ${v.observed})`);
+        times[name]?.push(t);
+      }
+    }
+    const pod = median(times.pod ?? []);
+    const lb = median(times.lb ?? []);
+    const ratio = Number.isNaN(pod) ? 'n/a (no baseline: the pod has no health path)' : `${(lb / pod).toFixed(2)}×`;
+    console.log(`${check.name.padEnd(22)} ${Number.isNaN(pod) ? '-'.padEnd(16) : ms(pod).padEnd(16)} ${ms(lb).padEnd(9)} ${ratio}`);
+  }
+} finally {
+  await topology.stop();
+}
+
+if (!args.includes('--no-suite')) {
+  console.log('\nwhole local suite: npx playwright test --project=local …');
+  const [t, out] = await timeIt(() => $({ nothrow: true, quiet: true })`npx playwright test --project=local --reporter=line`);
+  const summary = out.stdout.split('\n').filter((l) => /passed|failed/.test(l)).join(' ').trim();
+  console.log(`local suite wall time                 ${(t / 1000).toFixed(1)} s  (${summary || `exit ${out.exitCode}`})`);
+}
