@@ -9,7 +9,7 @@ const maxBody = 2000;
 export function formatExchange(ex: Exchange): string {
   const url = new URL(ex.url);
   const lines = [`${ex.method} ${url.pathname}${url.search}  (host ${url.host}, ${ex.ms} ms)`];
-  for (const [k, v] of Object.entries(ex.requestHeaders)) lines.push(`> ${k}: ${v}`);
+  for (const [k, v] of Object.entries(redactHeaders(ex.requestHeaders))) lines.push(`> ${k}: ${v}`);
   if (ex.requestBody !== undefined) lines.push(`> body: ${JSON.stringify(ex.requestBody)}`);
   if (ex.error) lines.push(`! ${ex.error}`);
   if (ex.status !== undefined) {
