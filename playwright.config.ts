@@ -4,7 +4,7 @@
  * runs (the main job); `--project=<target>` or SOCKETPROOF_TARGET=<target> selects another, and `npm test` names
  * `local`, `selftest` and `unit`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { projectGrep } from './fixtures/hops';
 import { allureCategories, allureEnvironment } from './src/report/allure-config';
@@ -26,6 +26,12 @@ const selfTestProjects: NonNullable<PlaywrightTestConfig['projects']> =
     : [];
 for (const t of targets) loadTarget(t); // an invalid target file fails here, with the field and the reason
 
+// Old Allure results would show up as retries of this run's tests. Only the runner cleans (workers load this file
+// too), and before the reporters start writing. SOCKETPROOF_KEEP_ALLURE_RESULTS=1 keeps them (e.g. to merge runs).
+if (process.env.TEST_WORKER_INDEX === undefined && !process.env.SOCKETPROOF_KEEP_ALLURE_RESULTS) {
+  rmSync('reports/allure-results', { recursive: true, force: true });
+}
+
 const debianChromium = '/usr/lib/chromium/chromium';
 const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
 
@@ -45,7 +51,6 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   timeout: 30_000,
-  globalSetup: './fixtures/global-setup.ts',
   globalTeardown: './fixtures/global-teardown.ts',
   reporter: [
     ['list'],
