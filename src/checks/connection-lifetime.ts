@@ -5,7 +5,7 @@
  */
 import { formatTimeline, openSioSession } from '../probes/sio-client';
 import type { Verdict } from '../verdict';
-import { type CheckContext, newProbe } from './context';
+import { type CheckContext, networkOf, newProbe } from './context';
 import { summarizeExchange } from './diagnose';
 import { VerdictBuilder, textEvidence } from './evidence';
 import { websocketUpgradeCheck } from './websocket-upgrade';
@@ -29,9 +29,8 @@ export async function connectionLifetimeCheck(ctx: CheckContext): Promise<Verdic
     transports: ['websocket'],
     jar: probe.http.jar,
     origin: probe.origin,
-    localAddress: probe.http.options.localAddress,
+    ...networkOf(probe),
     headers: ctx.headers,
-    ca: ctx.ca,
     timeoutMs: 5000,
   });
   try {

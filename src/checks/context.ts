@@ -1,6 +1,7 @@
 /** What every check gets: the target (from its file) and the hop under test. Nothing about how it was built. */
 import { EngineIoProbe } from '../probes/engineio';
 import type { HttpClientOptions } from '../probes/http';
+import { type NetworkOptions, proxyFromEnv } from '../probes/network';
 import type { Hop, Target } from '../targets/target';
 
 export interface CheckContext {
@@ -10,6 +11,8 @@ export interface CheckContext {
   headers?: Record<string, string>;
   /** Extra CA to trust for HTTPS targets (PEM). */
   ca?: string;
+  /** hostname → address, for a real hostname served on loopback. */
+  resolve?: Record<string, string>;
 }
 
 function isLoopback(url: string): boolean {
@@ -24,5 +27,18 @@ function isLoopback(url: string): boolean {
 export function newProbe(ctx: CheckContext, i = 0, extra: HttpClientOptions = {}): EngineIoProbe {
   const addresses = ctx.target.sourceAddresses;
   const localAddress = addresses.length > 0 && isLoopback(ctx.hop.url) ? addresses[i % addresses.length] : undefined;
-  return new EngineIoProbe(ctx.target, ctx.hop.url, { localAddress, headers: ctx.headers, ca: ctx.ca, ...extra });
+  return new EngineIoProbe(ctx.target, ctx.hop.url, {
+    localAddress,
+    headers: ctx.headers,
+    ca: ctx.ca,
+    resolve: ctx.resolve,
+    proxy: proxyFromEnv(),
+    ...extra,
+  });
+}
+
+/** The network settings of a probe, for the socket.io-client session that follows it. */
+export function networkOf(probe: EngineIoProbe): NetworkOptions {
+  const { localAddress, ca, resolve, proxy } = probe.http.options;
+  return { localAddress, ca, resolve, proxy };
 }

@@ -9,7 +9,7 @@ import { namespaceConnectPacket } from '../probes/engineio';
 import { formatTimeline, openSioSession } from '../probes/sio-client';
 import { rawUpgrade } from '../probes/websocket';
 import type { Verdict } from '../verdict';
-import { type CheckContext, newProbe } from './context';
+import { type CheckContext, networkOf, newProbe } from './context';
 import { diagnoseSocketFailure, summarizeExchange } from './diagnose';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
 
@@ -59,9 +59,8 @@ export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict>
   const session = openSioSession(target, hop.url, {
     jar: probe.http.jar,
     origin: probe.origin,
-    localAddress: probe.http.options.localAddress,
+    ...networkOf(probe),
     headers: ctx.headers,
-    ca: ctx.ca,
     timeoutMs: 5000,
   });
   try {

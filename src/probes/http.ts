@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { redactHeaders } from '../report/redact';
+import { agentFor, type ProxySettings } from './network';
 
 export interface Exchange {
   method: string;
@@ -30,6 +31,10 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** Extra TLS trust (a CA the suite generated), never a disabled verification. */
   ca?: string;
+  /** hostname → address (a real hostname mapped to loopback). */
+  resolve?: Record<string, string>;
+  /** Forward proxy (from HTTPS_PROXY/NO_PROXY). */
+  proxy?: ProxySettings;
 }
 
 export class CookieJar {
@@ -80,7 +85,7 @@ export class HttpClient {
     };
     try {
       const res = await send(method, url, headers, opts.body, {
-        localAddress: this.options.localAddress,
+        agent: agentFor(url, this.options),
         timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? 10_000,
         ca: this.options.ca,
       });
@@ -110,14 +115,15 @@ function send(
   url: string,
   headers: Record<string, string>,
   body: string | undefined,
-  opts: { localAddress?: string; timeoutMs: number; ca?: string | Buffer },
+  opts: { agent: http.Agent; timeoutMs: number; ca?: string },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const lib = target.protocol === 'https:' ? https : http;
     const req = lib.request(
       target,
-      { method, headers, agent: false, localAddress: opts.localAddress, ca: opts.ca, timeout: opts.timeoutMs },
+      // `ca` also on the request: through a proxy tunnel the TLS to the target is made with the request's options.
+      { method, headers, agent: opts.agent, ca: opts.ca, timeout: opts.timeoutMs },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -3,12 +3,11 @@
  * then the upgrade). It records a timeline of what the client saw, because the failure modes that matter are
  * silent: a failed upgrade leaves the client on polling and "connected".
  */
-import http from 'node:http';
-import https from 'node:https';
 import { io, type Socket } from 'socket.io-client';
 import type { Target } from '../targets/target';
 import { joinUrl } from './engineio';
 import type { CookieJar } from './http';
+import { agentFor, type NetworkOptions } from './network';
 
 export interface TimelineEntry {
   ms: number;
@@ -26,13 +25,11 @@ export interface SioSession {
   close(): void;
 }
 
-export interface SioOptions {
+export interface SioOptions extends NetworkOptions {
   transports?: ('polling' | 'websocket')[];
   jar: CookieJar;
   origin: string;
-  localAddress?: string;
   headers?: Record<string, string>;
-  ca?: string;
   timeoutMs: number;
 }
 
@@ -44,14 +41,9 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
   extraHeaders[target.originHeader] = opts.origin;
   const cookie = opts.jar.header();
   if (cookie) extraHeaders.cookie = cookie;
-  const secure = hopUrl.startsWith('https:');
-  // engine.io-client hands `agent` to both its XHR (polling) and ws transports: that is how a source address sticks.
-  let agent: http.Agent | undefined;
-  if (opts.localAddress !== undefined) {
-    agent = secure
-      ? new https.Agent({ localAddress: opts.localAddress, ca: opts.ca })
-      : new http.Agent({ localAddress: opts.localAddress });
-  }
+  // engine.io-client hands `agent` to both its XHR (polling) and ws transports: source address, CA, name mapping
+  // and proxy apply to every request of the session. keepAlive off: each polling request is a new connection.
+  const agent = agentFor(hopUrl, opts);
   const socket = io(joinUrl(hopUrl, target.expect.namespace.replace(/^\//, '')), {
     path: target.socketPath,
     transports: opts.transports ?? ['polling', 'websocket'],
@@ -59,7 +51,7 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
     reconnection: false,
     timeout: opts.timeoutMs,
     forceNew: true,
-    ...(agent ? { agent: agent as unknown as string } : {}),
+    agent: agent as unknown as string,
     ...(opts.ca ? { ca: opts.ca } : {}),
   });
   let pings = 0;

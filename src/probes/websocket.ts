@@ -6,6 +6,7 @@
 import { WebSocket } from 'ws';
 import type { Target } from '../targets/target';
 import { type Exchange, describeNetworkError } from './http';
+import { agentFor } from './network';
 import { type EngineIoProbe, namespaceConnectPacket, parseOpenPacket, type OpenPacket } from './engineio';
 
 export interface UpgradeResult {
@@ -31,7 +32,7 @@ export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs
     const ws = new WebSocket(url, {
       headers,
       origin: probe.origin,
-      localAddress: probe.http.options.localAddress,
+      agent: agentFor(url, probe.http.options),
       ca: probe.http.options.ca,
       handshakeTimeout: timeoutMs,
     });
