@@ -16,6 +16,13 @@ export const causeIds = [
   'malformed-request',
   'target-unreachable',
   'unexpected-response',
+  // Cluster findings (hop `cluster`): what the manifests say, before any traffic shows it.
+  'backendconfig-not-attached',
+  'ingress-routing',
+  'draining-missing',
+  'object-missing',
+  'manifest-invalid',
+  'manifest-drift',
 ] as const;
 
 export type CauseId = (typeof causeIds)[number];
@@ -93,5 +100,39 @@ export const causes: Record<CauseId, Cause> = {
     id: 'unexpected-response',
     title: 'Unexpected response',
     likelyFix: 'read the evidence attached to the verdict: the response did not match any known failure',
+  },
+  'backendconfig-not-attached': {
+    id: 'backendconfig-not-attached',
+    title: 'No BackendConfig applies to the Service',
+    likelyFix:
+      'annotate the Service with cloud.google.com/backend-config: \'{"default":"<name>"}\' naming a BackendConfig in its namespace; without one GKE applies its defaults (30 s timeout, no affinity)',
+  },
+  'ingress-routing': {
+    id: 'ingress-routing',
+    title: 'Ingress does not route to the combined Service',
+    likelyFix:
+      "route / and the app path to the combined Service's nginx port (the one answering /health and forwarding upgrades), not to Theia's own port",
+  },
+  'draining-missing': {
+    id: 'draining-missing',
+    title: 'No connection draining',
+    likelyFix:
+      'set BackendConfig connectionDraining.drainingTimeoutSec (e.g. 60) so a pod leaving the load balancer finishes its open sessions instead of cutting them',
+  },
+  'object-missing': {
+    id: 'object-missing',
+    title: 'A Kubernetes object the target declares is missing',
+    likelyFix: 'apply the manifests (kind/manifests/) or correct the object names in the target file',
+  },
+  'manifest-invalid': {
+    id: 'manifest-invalid',
+    title: 'Invalid manifest value',
+    likelyFix: 'fix the value the verdict names (an annotation that is not valid JSON, an unknown field value)',
+  },
+  'manifest-drift': {
+    id: 'manifest-drift',
+    title: "Live objects differ from the repo's manifests",
+    likelyFix:
+      'apply the desired manifests (server-side apply) or commit the live change to the repo; the verdict lists the fields that differ',
   },
 };

@@ -27,6 +27,37 @@ export interface ExpectedProtocol {
   namespace: string;
 }
 
+/** GKE BackendConfig sessionAffinity types that keep a Socket.IO session on one pod. */
+export type GkeAffinityType = 'CLIENT_IP' | 'GENERATED_COOKIE';
+
+/**
+ * The target's Kubernetes side, for the cluster checks and fixes. Without `kubeconfig` the suite's own local
+ * control plane (or, without one, the manifest files) stands in for the cluster.
+ */
+export interface TargetCluster {
+  /** Path to a kubeconfig (never the credentials themselves); absent = the suite's local control plane. */
+  kubeconfig?: string;
+  context?: string;
+  namespace: string;
+  /** Names of the production objects; default `theia` (Deployment, Service, Ingress) and `theia-backendconfig`. */
+  objects?: { deployment?: string; service?: string; backendConfig?: string; ingress?: string };
+  /** The Service port (name or number) the Ingress must route to: the in-pod nginx. Default `http`. */
+  servicePort?: string | number;
+  /** Paths the Ingress must route to that port. Default `/` and the app path. */
+  paths?: string[];
+  /** The BackendConfig affinity the target requires. */
+  affinity: GkeAffinityType;
+  /**
+   * How long a real session lasts, in seconds (Theia: 3600): BackendConfig timeoutSec must be at least this.
+   * Unscaled, unlike `sessionLengthMs`, which the local target scales down for fast lifetime checks.
+   */
+  sessionLengthSeconds: number;
+  /** The manifest set (kind/manifests/<set>/) that is the desired state: drift is measured against it. */
+  desired?: string;
+  /** Write protection: fixes and rollbacks refuse a production cluster unless explicitly confirmed. */
+  production: boolean;
+}
+
 export interface Target {
   name: string;
   /** `embedded`: the suite starts the local topology and fills in hop URLs. `remote`: URLs are in the file. */
@@ -58,4 +89,6 @@ export interface Target {
   browser: { command: string; selectors: { terminal: string; input: string } };
   readOnly: boolean;
   hops: Hop[];
+  /** The Kubernetes side (cluster checks, fixes); see TargetCluster. */
+  cluster?: TargetCluster;
 }
