@@ -8,14 +8,32 @@ import { existsSync, rmSync } from 'node:fs';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { projectGrep } from './fixtures/hops';
 import { allureCategories, allureEnvironment } from './src/report/allure-config';
-import { listTargets, loadTarget } from './src/targets/load';
+import { certificatesDir, headersFromEnv } from './fixtures/runtime';
+import { proxyFromEnv } from './src/probes/network';
+import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
+import { browserHome, certificatePaths, ensureBrowserTrust, ensureCertificates } from './src/tls/certificates';
 
 // Decided once in the runner and inherited by the workers through the environment: the workers' argv has no
 // --project, and every process must see the same list of projects.
-const named = process.argv.some((a) => a === '--project' || a.startsWith('--project='));
-process.env.SOCKETPROOF_TARGETS ??= process.env.SOCKETPROOF_TARGET ?? (named ? listTargets().join(',') : 'local');
+// SOCKETPROOF_REPORTS_DIR: where reports go (a nested run, e.g. the smoke self-tests, must not overwrite ours).
+const reportsDir = process.env.SOCKETPROOF_REPORTS_DIR ?? 'reports';
+
+/** The values of every `--project` flag (`--project x`, `--project=x`). */
+function namedProjects(argv: string[]): string[] {
+  const names: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg === '--project' && argv[i + 1]) names.push(argv[i + 1] as string);
+    else if (arg.startsWith('--project=')) names.push(arg.slice('--project='.length));
+  });
+  return names;
+}
+
+const named = namedProjects(process.argv);
+const knownTargets = listTargets();
+process.env.SOCKETPROOF_TARGETS ??=
+  process.env.SOCKETPROOF_TARGET ?? (named.length > 0 ? named.filter((n) => knownTargets.includes(n)).join(',') : 'local');
 // The self-tests and unit tests are projects of their own, run by `npm test` (which names them).
-process.env.SOCKETPROOF_WITH_SELF_TESTS ??= named ? '1' : '0';
+process.env.SOCKETPROOF_WITH_SELF_TESTS ??= named.some((n) => ['selftest', 'unit'].includes(n)) ? '1' : '0';
 const targets = process.env.SOCKETPROOF_TARGETS.split(',').filter(Boolean);
 const selfTestProjects: NonNullable<PlaywrightTestConfig['projects']> =
   process.env.SOCKETPROOF_WITH_SELF_TESTS === '1'
@@ -24,27 +42,60 @@ const selfTestProjects: NonNullable<PlaywrightTestConfig['projects']> =
         { name: 'unit', testMatch: 'unit/**/*.spec.ts' },
       ]
     : [];
-for (const t of targets) loadTarget(t); // an invalid target file fails here, with the field and the reason
 
 // Old Allure results would show up as retries of this run's tests. Only the runner cleans (workers load this file
 // too), and before the reporters start writing. SOCKETPROOF_KEEP_ALLURE_RESULTS=1 keeps them (e.g. to merge runs).
 if (process.env.TEST_WORKER_INDEX === undefined && !process.env.SOCKETPROOF_KEEP_ALLURE_RESULTS) {
-  rmSync('reports/allure-results', { recursive: true, force: true });
+  rmSync(`${reportsDir}/allure-results`, { recursive: true, force: true });
 }
 
 const debianChromium = '/usr/lib/chromium/chromium';
 const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
 
-const targetProjects: NonNullable<PlaywrightTestConfig['projects']> = targets.map((name) => ({
-  name,
-  testMatch: ['traffic/**/*.spec.ts', 'browser/**/*.spec.ts'],
-  grep: projectGrep(name),
-  use: { targetName: name } as object,
-}));
+const proxy = proxyFromEnv();
+const runner = process.env.TEST_WORKER_INDEX === undefined;
+
+/** Browser settings a target needs: its auth headers, and for an embedded HTTPS target the name and the trust. */
+function browserUse(name: string): PlaywrightTestConfig['use'] {
+  const target = loadTarget(name);
+  const args = ['--disable-quic'];
+  let env: Record<string, string> | undefined;
+  const tls = target.embedded?.tls;
+  if (tls) {
+    // Certificates are made once, by the runner, before any worker starts a browser.
+    const certs = runner ? ensureCertificates(certificatesDir, tls.hostname) : certificatePaths(certificatesDir, tls.hostname);
+    args.push(`--host-resolver-rules=MAP ${tls.hostname} 127.0.0.1`);
+    env = { ...(process.env as Record<string, string>), HOME: runner ? ensureBrowserTrust(certs) : browserHome(certs) };
+  }
+  return {
+    targetName: name,
+    // The browser sends what the probes send: SOCKETPROOF_HEADER_* and the target's auth (from the environment).
+    extraHTTPHeaders: { ...headersFromEnv(), ...(target.kind === 'remote' ? authHeaders(target) : {}) },
+    launchOptions: { executablePath, args, env },
+  } as PlaywrightTestConfig['use'];
+}
+
+function targetProjects(): NonNullable<PlaywrightTestConfig['projects']> {
+  try {
+    return targets.map((name) => ({
+      name: loadTarget(name).name,
+      testMatch: ['traffic/**/*.spec.ts', 'browser/**/*.spec.ts'],
+      grep: projectGrep(name),
+      use: browserUse(name),
+    }));
+  } catch (error) {
+    // An invalid target file or a missing secret: one line, before anything starts.
+    if (error instanceof TargetError) {
+      console.error(`socketproof: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
 
 export default defineConfig({
   testDir: './tests',
-  outputDir: './test-results',
+  outputDir: `${reportsDir === 'reports' ? '.' : reportsDir}/test-results`,
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   // An intermittent failure is a failure: a missing affinity fails 25–45 % of requests, never "flaky".
@@ -54,12 +105,12 @@ export default defineConfig({
   globalTeardown: './fixtures/global-teardown.ts',
   reporter: [
     ['list'],
-    ['html', { outputFolder: 'reports/html', open: 'never' }],
-    ['junit', { outputFile: 'reports/junit.xml' }],
+    ['html', { outputFolder: `${reportsDir}/html`, open: 'never' }],
+    ['junit', { outputFile: `${reportsDir}/junit.xml` }],
     [
       'allure-playwright',
       {
-        resultsDir: 'reports/allure-results',
+        resultsDir: `${reportsDir}/allure-results`,
         detail: false,
         categories: allureCategories(),
         environmentInfo: allureEnvironment(targets),
@@ -68,9 +119,12 @@ export default defineConfig({
   ],
   use: {
     launchOptions: { executablePath, args: ['--disable-quic'] },
+    // HTTPS_PROXY/NO_PROXY reach Chromium too; `<-loopback>` lets a proxy on this machine see loopback targets.
+    proxy: proxy ? { server: proxy.url, bypass: [...proxy.noProxy, '<-loopback>'].join(',') } : undefined,
     screenshot: 'only-on-failure',
-    // Traces record request headers and cookies: only on the local targets, whose tokens are throwaway.
-    trace: 'off',
+    // Traces record request headers and cookies, which redaction cannot reach: off, unless asked for while
+    // debugging a local target (SOCKETPROOF_TRACE=1). Screenshots carry no headers.
+    trace: process.env.SOCKETPROOF_TRACE === '1' ? 'retain-on-failure' : 'off',
   },
-  projects: [...targetProjects, ...selfTestProjects],
+  projects: [...targetProjects(), ...selfTestProjects],
 });

@@ -113,7 +113,9 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext, deadli
       }
       return v.fail('unexpected-response', `no Socket.IO traffic from the page within ${deadlineMs} ms`);
     }
-    const input = page.locator(target.browser.selectors.input);
+    if (target.browser.ready) await page.locator(target.browser.ready).waitFor({ timeout: deadlineMs });
+    if (target.browser.openTerminal) await page.keyboard.press(target.browser.openTerminal);
+    const input = page.locator(target.browser.selectors.input).first();
     await input.focus();
     // One input event, like a paste: the check measures the connection, not typing speed.
     await page.keyboard.insertText(command);

@@ -70,8 +70,9 @@ export class HttpClient {
     opts: { headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
   ): Promise<Exchange> {
     const headers: Record<string, string> = { ...this.options.headers, ...opts.headers };
-    const cookie = this.jar.header();
-    if (cookie && !headers.cookie) headers.cookie = cookie;
+    // Cookies the environment supplies (an SSO session) travel with the app's own, never instead of them.
+    const cookie = [headers.cookie, this.jar.header()].filter(Boolean).join('; ');
+    if (cookie) headers.cookie = cookie;
     if (opts.body !== undefined) headers['content-type'] ??= 'text/plain;charset=UTF-8';
     const started = Date.now();
     const exchange: Exchange = {
@@ -154,6 +155,15 @@ export function describeNetworkError(error: unknown): string {
       return `connection reset by peer (${message})`;
     case 'EADDRNOTAVAIL':
       return `source address not available (${message})`;
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return `TLS error: the server's certificate is not signed by a trusted CA (${code}); trust its CA (SOCKETPROOF_CA_FILE) rather than disabling verification`;
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `TLS error: the certificate does not name this host (${message})`;
+    case 'CERT_HAS_EXPIRED':
+      return `TLS error: the server's certificate has expired (${code})`;
     default:
       if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/.test(code)) return `TLS error ${code} (${message})`;
       return code ? `${code} (${message})` : message;

@@ -39,7 +39,7 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
   const note = (event: string, detail?: string) => timeline.push({ ms: Date.now() - started, event, detail });
   const extraHeaders: Record<string, string> = { ...opts.headers, origin: opts.origin };
   extraHeaders[target.originHeader] = opts.origin;
-  const cookie = opts.jar.header();
+  const cookie = [extraHeaders.cookie, opts.jar.header()].filter(Boolean).join('; ');
   if (cookie) extraHeaders.cookie = cookie;
   // engine.io-client hands `agent` to both its XHR (polling) and ws transports: source address, CA, name mapping
   // and proxy apply to every request of the session. keepAlive off: each polling request is a new connection.

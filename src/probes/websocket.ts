@@ -24,7 +24,7 @@ export interface UpgradeResult {
 export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs = 5000): Promise<UpgradeResult> {
   const url = probe.engineUrl({ EIO: String(target.expect.eio), transport: 'websocket' }).replace(/^http/, 'ws');
   const headers: Record<string, string> = { ...probe.http.options.headers };
-  const cookie = probe.http.jar.header();
+  const cookie = [headers.cookie, probe.http.jar.header()].filter(Boolean).join('; ');
   if (cookie) headers.cookie = cookie;
   const result: UpgradeResult = { frames: [] };
   const started = Date.now();

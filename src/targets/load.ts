@@ -44,6 +44,7 @@ export function parseTarget(data: unknown, source: string): Target {
   } as Target;
   if (target.kind === 'remote') {
     for (const hop of target.hops) {
+      if (hop.url.includes('${')) continue; // resolved at run time: see resolveEnvUrls
       try {
         const url = new URL(hop.url);
         if (!/^https?:$/.test(url.protocol)) throw new Error('not http(s)');
@@ -72,8 +73,41 @@ export function loadTargetFile(file: string): Target {
   return parseTarget(data, path.relative(projectRoot, file) || file);
 }
 
-export function loadTarget(name: string): Target {
-  return loadTargetFile(path.join(targetsDir, `${name}.yaml`));
+/** A target by name (a file in targets/) or by path to a YAML file (an ad-hoc or private target). */
+export function loadTarget(nameOrFile: string): Target {
+  if (nameOrFile.endsWith('.yaml') || nameOrFile.endsWith('.yml')) return loadTargetFile(path.resolve(nameOrFile));
+  return loadTargetFile(path.join(targetsDir, `${nameOrFile}.yaml`));
+}
+
+/** Resolves `${VAR}` in hop URLs from the environment; a missing variable is an error naming it. */
+export function resolveEnvUrls(target: Target, env: NodeJS.ProcessEnv = process.env): Target {
+  const hops = target.hops.map((hop) => {
+    const url = hop.url.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_m, name: string) => {
+      const value = env[name];
+      if (!value) throw new TargetError(`target ${target.name}: hops.${hop.name}.url needs ${name} in the environment`);
+      return value;
+    });
+    if (url !== hop.url) {
+      try {
+        if (!/^https?:$/.test(new URL(url).protocol)) throw new Error('not http(s)');
+      } catch {
+        throw new TargetError(`target ${target.name}: hops.${hop.name}.url "${url}" is not an http(s) URL`);
+      }
+    }
+    return { ...hop, url };
+  });
+  return { ...target, hops };
+}
+
+/** The auth headers a target declares, read from the environment; a missing variable is an error naming it. */
+export function authHeaders(target: Target, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [header, variable] of Object.entries(target.auth?.headers ?? {})) {
+    const value = env[variable];
+    if (!value) throw new TargetError(`target ${target.name}: header ${header} needs ${variable} in the environment`);
+    headers[header.toLowerCase()] = value;
+  }
+  return headers;
 }
 
 export function listTargets(): string[] {

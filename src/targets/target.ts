@@ -86,9 +86,27 @@ export interface Target {
   continuity: { clients: number; requestsPerClient: number };
   /** Source addresses clients may bind to (loopback aliases locally), so client-IP affinity is exercised. */
   sourceAddresses: string[];
-  browser: { command: string; selectors: { terminal: string; input: string } };
+  browser: {
+    command: string;
+    selectors: { terminal: string; input: string };
+    /** Selector present once the app is usable (real Theia: `#theia-app-shell`). */
+    ready?: string;
+    /** Keys that open a terminal, when the page does not show one (real Theia: Control+Shift+Backquote). */
+    openTerminal?: string;
+  };
+  /** A production target: no fault injection, no writes, only `@smoke` checks are meant for it. */
   readOnly: boolean;
   hops: Hop[];
+  /** Settings of the embedded topology (kind: embedded). */
+  embedded?: {
+    /** HTTPS at the load balancer for a real hostname mapped to loopback, with a CA the suite generates and trusts. */
+    tls?: { hostname: string };
+  };
+  /**
+   * Authentication a real production needs, taken from the environment (CI secrets), never written in the file:
+   * header name → name of the environment variable holding its value.
+   */
+  auth?: { headers?: Record<string, string> };
   /** The Kubernetes side (cluster checks, fixes); see TargetCluster. */
   cluster?: TargetCluster;
 }

@@ -43,8 +43,16 @@ export function renderLbConfig(lb: LoadBalancerSettings, backends: LbBackend[], 
     ...(cookie ? cookieAffinity(backends, server) : []),
     ...(lb.cdnCache ? ['', `    proxy_cache_path ${at.prefix}/cdn keys_zone=cdn:1m;`] : []),
     '',
+    ...(lb.tls ? tlsDefaultServer(lb.tls, at.listenPort) : []),
     '    server {',
-    `        listen 127.0.0.1:${at.listenPort};`,
+    ...(lb.tls
+      ? [
+          `        listen 127.0.0.1:${at.listenPort} ssl;`,
+          `        server_name ${lb.tls.serverName};`,
+          `        ssl_certificate ${lb.tls.certFile};`,
+          `        ssl_certificate_key ${lb.tls.keyFile};`,
+        ]
+      : [`        listen 127.0.0.1:${at.listenPort};`]),
     '',
     '        # Nothing is answered here, /health included: everything goes to a pod, as on GKE.',
     '        location / {',
@@ -110,5 +118,18 @@ function cdnCache(): string[] {
     '            proxy_cache_bypass $http_upgrade;',
     '            proxy_no_cache $http_upgrade;',
     '            add_header X-Cache-Status $upstream_cache_status always;',
+  ];
+}
+
+/** Host-based routing: a request for any other host name is not this app's (421 Misdirected Request). */
+function tlsDefaultServer(tls: NonNullable<LoadBalancerSettings['tls']>, port: number): string[] {
+  return [
+    '    server {',
+    `        listen 127.0.0.1:${port} ssl default_server;`,
+    `        ssl_certificate ${tls.certFile};`,
+    `        ssl_certificate_key ${tls.keyFile};`,
+    "        return 421 'no such host here';",
+    '    }',
+    '',
   ];
 }

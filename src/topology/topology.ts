@@ -92,7 +92,7 @@ export async function startTopology(settings: TopologySettings, opts: { root?: s
       theiaUrl: `http://127.0.0.1:${theiaPorts[i]}`,
       nginxUrl: `http://127.0.0.1:${podPorts[i]}`,
     }));
-    const lbUrl = `http://127.0.0.1:${lbPort}`;
+    const lbUrl = settings.lb.tls ? `https://${settings.lb.tls.serverName}:${lbPort}` : `http://127.0.0.1:${lbPort}`;
     return {
       settings,
       pods,

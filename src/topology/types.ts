@@ -33,6 +33,11 @@ export interface LoadBalancerSettings {
   cdnCache: boolean;
   /** A proxy that rewrites Host to this value (breaks Theia's Origin rule for browsers). */
   rewriteHost?: string;
+  /**
+   * HTTPS with host-based routing, like a production ingress: only `serverName` is routed to the pods; any other
+   * Host gets 421. The certificate comes from a CA the suite generates and trusts explicitly.
+   */
+  tls?: { certFile: string; keyFile: string; serverName: string };
 }
 
 export interface PodSettings {

@@ -3,28 +3,17 @@
  * Chromium), every check runs on every hop, and the verdicts must equal the matrix: the listed pairs red with the
  * listed cause, every other pair green. These assert verdicts and causes; nothing here is "expected to fail".
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { attachTopology } from '../../fixtures/runtime';
 import { attachVerdict, expect, labelTest, test } from '../../fixtures';
 import { applicablePairs } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { loadTarget, withHopUrls } from '../../src/targets/load';
-import { type DeepPartial, healthySettings } from '../../src/topology/defaults';
+import { loadFaults } from '../../src/selftest/faults';
+import { healthySettings } from '../../src/topology/defaults';
 import { startTopology } from '../../src/topology/topology';
-import type { TopologySettings } from '../../src/topology/types';
-
-interface Fault {
-  id: string;
-  title: string;
-  settings: DeepPartial<TopologySettings>;
-  red: Record<string, string>;
-}
-
-const matrix = parse(readFileSync(new URL('./fault-matrix.yaml', import.meta.url), 'utf8')) as { faults: Fault[] };
 
 test.describe('fault matrix', () => {
-  for (const fault of matrix.faults) {
+  for (const fault of loadFaults()) {
     test(`${fault.id}: ${fault.title}`, { tag: ['@selftest'] }, async ({ page }, testInfo) => {
       await labelTest('selftest', 'fault matrix', fault.id, 'critical');
       const topology = await startTopology(healthySettings(fault.settings));
