@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { textEvidence, type VerdictBuilder } from '../checks/evidence';
+import { resolveBackendConfig } from '../k8s/backend-config-annotation';
 import { ClusterError } from '../k8s/errors';
 import type { ObjectSource } from '../k8s/object-source';
 import { describeRef, type K8sObject, type ObjectRef, stripServerFields } from '../k8s/objects';
@@ -57,46 +58,35 @@ export function describePort(p: ServicePort): string {
   return p.name ? `${p.name} (${p.port})` : String(p.port);
 }
 
-export const backendConfigAnnotations = ['cloud.google.com/backend-config', 'beta.cloud.google.com/backend-config'];
-
 /**
- * The BackendConfig GKE would apply to the expected Service port: the annotation's `ports` entry for that port
- * (by name or number), else its `default`. Every failure here voids every BackendConfig setting at once, so the
- * BackendConfig checks report it as their cause rather than the setting they look at.
+ * The BackendConfig GKE would apply to the expected Service port (src/k8s/backend-config-annotation.ts). Every
+ * failure here voids every BackendConfig setting at once, so the BackendConfig checks report it as their cause
+ * rather than the setting they look at.
  */
 export async function attachedBackendConfig(ctx: ClusterCheckContext, v: VerdictBuilder): Promise<K8sObject | Verdict> {
   const service = await readObject(ctx, v, serviceRef(ctx.expect));
   if (isVerdict(service)) return service;
   const where = describeRef(serviceRef(ctx.expect));
-  const key = backendConfigAnnotations.find((a) => service.metadata.annotations?.[a] !== undefined);
-  const raw = key ? service.metadata.annotations?.[key] : undefined;
-  if (!key || raw === undefined) {
+  const r = resolveBackendConfig(service, ctx.expect.servicePort);
+  if (!r.ok && r.why === 'no-annotation') {
     return v.fail(
       'backendconfig-not-attached',
       `${where} has no cloud.google.com/backend-config annotation: no BackendConfig applies, GKE's defaults do (timeout 30 s, no affinity)`,
     );
   }
-  let parsed: { default?: unknown; ports?: Record<string, unknown> };
-  try {
-    parsed = JSON.parse(raw) as typeof parsed;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-  } catch {
-    return v.fail('manifest-invalid', `${where} annotation ${key} is not a JSON object: ${JSON.stringify(raw)} (GKE ignores it)`);
+  if (!r.ok && r.why === 'not-json') {
+    return v.fail('manifest-invalid', `${where} annotation ${r.annotation} is not a JSON object: ${JSON.stringify(r.raw)} (GKE ignores it)`);
   }
-  const port = findServicePort(service, ctx.expect.servicePort);
-  const byPort = port ? (parsed.ports?.[port.name ?? ''] ?? parsed.ports?.[String(port.port)]) : undefined;
-  const name = byPort ?? parsed.default;
-  if (typeof name !== 'string' || name === '') {
+  if (!r.ok) {
+    const port = findServicePort(service, ctx.expect.servicePort);
     return v.fail(
       'backendconfig-not-attached',
-      `${where} annotation ${key} ${raw} names no BackendConfig for port ${port ? describePort(port) : ctx.expect.servicePort}`,
+      `${where} annotation ${r.annotation} ${r.raw} names no BackendConfig for port ${port ? describePort(port) : ctx.expect.servicePort}`,
     );
   }
-  const bc = await readObject(ctx, v, backendConfigRef(ctx.expect, name));
-  if (isVerdict(bc)) {
-    return bc.cause === 'object-missing'
-      ? v.fail('backendconfig-not-attached', `${where} names BackendConfig "${name}", which does not exist in namespace ${ctx.expect.namespace}: ${bc.observed}`)
-      : bc;
+  const bc = await readObject(ctx, v, backendConfigRef(ctx.expect, r.name));
+  if (isVerdict(bc) && bc.cause === 'object-missing') {
+    return v.fail('backendconfig-not-attached', `${where} names BackendConfig "${r.name}", which does not exist in namespace ${ctx.expect.namespace}`);
   }
   return bc;
 }
