@@ -63,6 +63,8 @@ export interface Target {
   /** `embedded`: the suite starts the local topology and fills in hop URLs. `remote`: URLs are in the file. */
   kind: 'embedded' | 'remote';
   description?: string;
+  /** Team that owns the service (Allure owner label). */
+  owner?: string;
   /** The app page (Theia's frontend), with trailing slash; a first GET of it hands out the connection cookie. */
   appPath: string;
   /** Socket.IO path, with trailing slash. */
