@@ -2,12 +2,13 @@
  * Projects are derived from the target files: one project per target (its tests filtered to the (check, hop)
  * pairs the target exposes), plus the fault self-tests and the unit tests. With no flag, only the local target
  * runs (the main job); `--project=<target>` or SOCKETPROOF_TARGET=<target> selects another, and `npm test` names
- * `local`, `selftest` and `unit`.
+ * `local`, `selftest`, `unit` and `cluster`.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { projectGrep } from './fixtures/hops';
 import { allureCategories, allureEnvironment } from './src/report/allure-config';
+import { clusterNotice } from './fixtures/cluster';
 import { certificatesDir, headersFromEnv } from './fixtures/runtime';
 import { proxyFromEnv } from './src/probes/network';
 import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
@@ -33,13 +34,15 @@ const knownTargets = listTargets();
 process.env.SOCKETPROOF_TARGETS ??=
   process.env.SOCKETPROOF_TARGET ?? (named.length > 0 ? named.filter((n) => knownTargets.includes(n)).join(',') : 'local');
 // The self-tests and unit tests are projects of their own, run by `npm test` (which names them).
-process.env.SOCKETPROOF_WITH_SELF_TESTS ??= named.some((n) => ['selftest', 'unit'].includes(n)) ? '1' : '0';
+process.env.SOCKETPROOF_WITH_SELF_TESTS ??= named.some((n) => ['selftest', 'unit', 'cluster'].includes(n)) ? '1' : '0';
 const targets = process.env.SOCKETPROOF_TARGETS.split(',').filter(Boolean);
 const selfTestProjects: NonNullable<PlaywrightTestConfig['projects']> =
   process.env.SOCKETPROOF_WITH_SELF_TESTS === '1'
     ? [
         { name: 'selftest', testMatch: 'self/**/*.spec.ts' },
         { name: 'unit', testMatch: 'unit/**/*.spec.ts' },
+        // Manifests, fixes and cluster checks against a local kube-apiserver (fixtures/cluster.ts), or the files.
+        { name: 'cluster', testMatch: 'cluster/**/*.spec.ts' },
       ]
     : [];
 
@@ -47,6 +50,12 @@ const selfTestProjects: NonNullable<PlaywrightTestConfig['projects']> =
 // too), and before the reporters start writing. SOCKETPROOF_KEEP_ALLURE_RESULTS=1 keeps them (e.g. to merge runs).
 if (process.env.TEST_WORKER_INDEX === undefined && !process.env.SOCKETPROOF_KEEP_ALLURE_RESULTS) {
   rmSync(`${reportsDir}/allure-results`, { recursive: true, force: true });
+}
+
+// Without a control plane the cluster checks read the manifest files: said once, here, by the runner.
+if (process.env.TEST_WORKER_INDEX === undefined && named.includes('cluster')) {
+  const notice = clusterNotice();
+  if (notice) console.log(notice);
 }
 
 const debianChromium = '/usr/lib/chromium/chromium';

@@ -107,6 +107,25 @@ export function mergeObjects(objects: K8sObject[], patches: K8sObject[]): K8sObj
   return out;
 }
 
+/** A merge patch for one object of a set, named by kind and name (how the self-tests describe a breakage). */
+export interface ObjectPatch {
+  kind: string;
+  name: string;
+  merge: unknown;
+}
+
+/** `objects` with each patch merged into the object it names; a patch that names no object is an error. */
+export function patchObjects(objects: K8sObject[], patches: ObjectPatch[]): K8sObject[] {
+  const out = objects.map((o) => structuredClone(o));
+  for (const p of patches) {
+    const i = out.findIndex((o) => o.kind === p.kind && o.metadata.name === p.name);
+    const target = out[i];
+    if (!target) throw new Error(`patch names ${p.kind} ${p.name}, which is not in the set`);
+    out[i] = mergePatch(target, p.merge);
+  }
+  return out;
+}
+
 /** CRDs first, then Namespaces, then the rest in file order: what a namespaced custom object needs to exist. */
 export function applyOrder(objects: K8sObject[]): K8sObject[] {
   const rank = (o: K8sObject) => (o.kind === 'CustomResourceDefinition' ? 0 : o.kind === 'Namespace' ? 1 : 2);
