@@ -13,6 +13,7 @@ import { certificatesDir, headersFromEnv } from './fixtures/runtime';
 import { proxyFromEnv } from './src/probes/network';
 import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
 import { browserHome, certificatePaths, ensureBrowserTrust, ensureCertificates } from './src/tls/certificates';
+import { kindProjects, withKindCluster } from './src/kind/projects';
 
 // Decided once in the runner and inherited by the workers through the environment: the workers' argv has no
 // --project, and every process must see the same list of projects.
@@ -135,5 +136,6 @@ export default defineConfig({
     // debugging a local target (SOCKETPROOF_TRACE=1). Screenshots carry no headers.
     trace: process.env.SOCKETPROOF_TRACE === '1' ? 'retain-on-failure' : 'off',
   },
-  projects: [...targetProjects(), ...selfTestProjects],
+  // kind: the cluster comes up in a setup project; kind-containers / kind-faults when named (src/kind/projects.ts).
+  projects: [...withKindCluster(targetProjects()), ...selfTestProjects, ...kindProjects(named, targets)],
 });

@@ -36,9 +36,12 @@ export function nodeImage(env = process.env): string {
   return env.SOCKETPROOF_KIND_NODE_IMAGE || DEFAULT_NODE_IMAGE;
 }
 
-/** kind writes the cluster's kubeconfig here, never into the user's ~/.kube/config. */
-export function kubeconfigPath(name: string, root = projectRoot): string {
-  return path.join(root, '.cache', 'kind', `${name}.kubeconfig`);
+/**
+ * kind writes the cluster's kubeconfig here, never into the user's ~/.kube/config. One per checkout (as the
+ * cluster is), at the path targets/kind.yaml names for the cluster checks.
+ */
+export function kubeconfigPath(root = projectRoot): string {
+  return path.join(root, '.cache', 'kind', 'kubeconfig');
 }
 
 /** Records whether this checkout created the cluster (teardown deletes only what it created). */
