@@ -93,7 +93,10 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext, deadli
     const nav = await page.goto(joinUrl(hop.url, target.appPath)).catch((e: Error) => e);
     if (nav instanceof Error) return v.fail('target-unreachable', `the app page did not load: ${nav.message.split('\n')[0]}`);
     if (!nav?.ok()) return v.fail(nav?.status() === 404 ? 'wrong-path' : 'unexpected-response', `the app page answered ${nav?.status()}`);
-    const upgraded = await until(() => watch.sockets.some((s) => s.upgraded && !s.closed), deadlineMs);
+    // Stop waiting as soon as the outcome is known: upgraded, or a websocket attempt that died before upgrading.
+    const refusedUpgrade = () => watch.sockets.some((s) => s.closed && !s.upgraded);
+    await until(() => watch.sockets.some((s) => s.upgraded && !s.closed) || refusedUpgrade() || watch.failures.length > 2, deadlineMs);
+    const upgraded = watch.sockets.some((s) => s.upgraded && !s.closed);
     if (!upgraded) {
       if (watch.cached.length > 0) {
         return v.fail('cdn-caching', `the browser's Socket.IO requests were answered by a cache: ${watch.cached.slice(0, 3).join('; ')}`);
@@ -108,7 +111,9 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext, deadli
       if (watch.pollingOk > 0) {
         return v.fail(
           'upgrade-blocked',
-          `the page talks Socket.IO over polling (${watch.pollingOk} requests) but never upgraded to websocket within ${deadlineMs} ms`,
+          refusedUpgrade()
+            ? `the page talks Socket.IO over polling (${watch.pollingOk} requests); its websocket upgrade attempt was closed before upgrading`
+            : `the page talks Socket.IO over polling (${watch.pollingOk} requests) but never upgraded to websocket within ${deadlineMs} ms`,
         );
       }
       return v.fail('unexpected-response', `no Socket.IO traffic from the page within ${deadlineMs} ms`);

@@ -13,6 +13,7 @@ import { trafficChecks } from './registry';
 export interface RunAllOptions {
   headers?: Record<string, string>;
   ca?: string;
+  resolve?: Record<string, string>;
   /** A browser page for the browser-terminal check; without one that check is not run (and says so). */
   page?: Page;
 }
@@ -20,7 +21,7 @@ export interface RunAllOptions {
 export async function runAllChecks(target: Target, opts: RunAllOptions = {}): Promise<Verdict[]> {
   const perHop = await Promise.all(
     target.hops.map(async (hop) => {
-      const ctx: CheckContext = { target, hop, headers: opts.headers, ca: opts.ca };
+      const ctx: CheckContext = { target, hop, headers: opts.headers, ca: opts.ca, resolve: opts.resolve };
       const verdicts: Verdict[] = [];
       for (const check of trafficChecks) {
         if (check.appliesTo(hop)) verdicts.push(await check.run(ctx));
