@@ -32,3 +32,19 @@ function show(value: unknown): string {
 export function formatDiff(d: FieldDiff): string {
   return `${d.path}: ${show(d.from)} → ${show(d.to)}`;
 }
+
+/**
+ * The fields `desired` sets that `live` does not hold with the same value (extra live fields are fine): drift
+ * as far as a read-only user can see it, without the server's dry run (which needs patch permission).
+ */
+export function missingFields(desired: unknown, live: unknown, path = ''): FieldDiff[] {
+  if (isPlainObject(desired) && isPlainObject(live)) {
+    return Object.keys(desired)
+      .sort()
+      .flatMap((k) => missingFields(desired[k], live[k], `${path}.${k}`));
+  }
+  if (Array.isArray(desired) && Array.isArray(live) && desired.length === live.length) {
+    return desired.flatMap((item, i) => missingFields(item, live[i], `${path}[${i}]`));
+  }
+  return JSON.stringify(desired) === JSON.stringify(live) ? [] : [{ path: path || '.', from: live, to: desired }];
+}

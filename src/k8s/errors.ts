@@ -90,7 +90,8 @@ export function toClusterError(error: unknown, action: string, server: string): 
   }
   const code = (error as { code?: string }).code ?? '';
   if (networkCodes.test(`${code} ${message}`)) {
-    const why = code || message.split('\n')[0];
+    const first = message.split('\n')[0] ?? '';
+    const why = !code || first.includes(code) ? first : `${code}: ${first}`;
     return new ClusterError(`${action}: the API server ${server} is unreachable (${why})`, { reason: 'Unreachable' });
   }
   return new ClusterError(`${action}: ${message.split('\n')[0]}`);

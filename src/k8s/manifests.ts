@@ -14,8 +14,10 @@ export const crdsDir = path.join(projectRoot, 'kind', 'crds');
 
 export class ManifestError extends Error {}
 
+/** Project files by their relative path, others (a user's file) by their absolute one. */
 function rel(file: string): string {
-  return path.relative(projectRoot, file) || file;
+  const r = path.relative(projectRoot, file);
+  return r && !r.startsWith('..') ? r : path.resolve(file);
 }
 
 /** Every object in a (multi-document) YAML text; `source` names it in errors. */
@@ -25,7 +27,9 @@ export function parseManifests(text: string, source: string): K8sObject[] {
     const error = doc.errors[0];
     if (error) {
       const where = error.linePos?.[0] ? ` (line ${error.linePos[0].line})` : '';
-      throw new ManifestError(`${source}: not valid YAML${where}: ${error.message.split('\n')[0]}`);
+      // The parser's first line ends with ':' before a code frame; the line number is already in `where`.
+      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      throw new ManifestError(`${source}: not valid YAML${where}: ${reason}`);
     }
     const data = doc.toJS() as unknown;
     if (data === null || data === undefined) continue; // an empty document (a trailing ---)

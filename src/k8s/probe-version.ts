@@ -28,7 +28,7 @@ export async function probeVersion(kc: KubeConfig, server: string, timeoutMs: nu
         } else reject(new ApiException(res.statusCode ?? 0, 'version', body, {}));
       });
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer to /version within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
     req.end();
   });
