@@ -71,17 +71,24 @@ export function listFixes(): string[] {
     .sort();
 }
 
+/** A fix file anywhere (a user's draft, a test's): its id must equal its file name. */
+export function loadFixFile(file: string): Fix {
+  const r = path.relative(projectRoot, file);
+  const name = r && !r.startsWith('..') ? r : path.resolve(file);
+  let data: unknown;
+  try {
+    data = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = String((error as Error).message).split('\n')[0]?.replace(/:$/, '');
+    throw new FixError(`${name}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid YAML: ${reason}`}`);
+  }
+  return parseFix(data, name, path.basename(file).replace(/\.ya?ml$/, ''));
+}
+
 export function loadFix(id: string): Fix {
   const known = listFixes();
   if (!known.includes(id)) throw new FixError(`unknown fix "${id}": known fixes are ${known.join(', ')}`);
-  const file = path.relative(projectRoot, fixFile(id));
-  let data: unknown;
-  try {
-    data = parse(readFileSync(fixFile(id), 'utf8'));
-  } catch (error) {
-    throw new FixError(`${file}: not valid YAML: ${String((error as Error).message).split('\n')[0]}`);
-  }
-  return parseFix(data, file, id);
+  return loadFixFile(fixFile(id));
 }
 
 export function loadFixes(): Fix[] {
