@@ -10,6 +10,9 @@ import { parse } from 'yaml';
 import { applicablePairs } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { startContainerTopology } from '../../src/kind/container-topology';
+import { tagAsDeploymentImages } from '../../src/kind/deploy';
+import { docker as dockerCli, dockerRaw, publishedPort, removeAll } from '../../src/kind/docker';
+import { podDeployment, productionObjects } from '../../src/kind/manifests';
 import { redactText } from '../../src/report/redact';
 import { loadTarget } from '../../src/targets/load';
 import { type DeepPartial, healthySettings } from '../../src/topology/defaults';
@@ -31,9 +34,9 @@ test.describe.configure({ mode: 'serial' });
 
 test.describe('kind pods as containers', () => {
   for (const fault of matrix.faults.filter((f) => CONTAINER_FAULTS.includes(f.id))) {
-    test(`${fault.id}: ${fault.title}`, { tag: ['@selftest', '@containers'] }, async ({ docker, page }, testInfo) => {
+    test(`${fault.id}: ${fault.title}`, { tag: ['@selftest', '@containers'] }, async ({ engine, podImage, page }, testInfo) => {
       test.setTimeout(120_000);
-      const topology = await startContainerTopology(docker.engine.docker, docker.image.ref, healthySettings(fault.settings));
+      const topology = await startContainerTopology(engine.docker, podImage.ref, healthySettings(fault.settings));
       try {
         // targets/kind.yaml's expectations, with the containers' hops: the same target the cluster is tested as.
         const kind = loadTarget('kind');
@@ -64,4 +67,47 @@ test.describe('kind pods as containers', () => {
       }
     });
   }
+});
+
+test.describe('the pod image as kind runs it', () => {
+  test("the production Deployment's pod: its nginx and theia containers, one network namespace", { tag: '@containers' }, async ({ engine, podImage }) => {
+    const d = engine.docker;
+    const dep = podDeployment(productionObjects());
+    await tagAsDeploymentImages(d, podImage.ref, dep.images);
+    const ids = { containers: [] as string[], networks: [] as string[] };
+    try {
+      ids.networks.push(await dockerCli(d, ['network', 'create', `socketproof-pod-${process.pid}`]));
+      const hostname = `theia-${process.pid}-x1`; // as a Deployment's pod names itself
+      const nginx = await dockerCli(d, ['run', '--detach', '--hostname', hostname, '--network', `socketproof-pod-${process.pid}`, '--publish', '127.0.0.1::8080', dep.images.nginx]);
+      ids.containers.push(nginx);
+      // The Deployment's own args for the theia container (Theia's flags), in the nginx container's namespace.
+      ids.containers.push(await dockerCli(d, ['run', '--detach', '--network', `container:${nginx}`, dep.images.theia, ...dep.theiaArgs]));
+      const url = `http://127.0.0.1:${await publishedPort(d, nginx, 8080)}`;
+      let res: Response | undefined;
+      for (let i = 0; i < 300 && res?.status !== 200; i++) {
+        res = await fetch(`${url}/theia/`).catch(() => undefined);
+        if (res?.status !== 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(res?.status, (await dockerRaw(d, ['logs', ids.containers[1] ?? ''])).stderr).toBe(200);
+      expect(res?.headers.get('x-socketproof-pod'), 'the mock names itself after the pod (hostname)').toBe(hostname);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      expect(await removeAll(d, ids)).toEqual([]);
+    }
+  });
+
+  // As root (a kind node's systemd is): a non-root process asks runc for no capabilities and would pass anyway.
+  test('privileged containers (what kind nodes are) run on this engine', { tag: '@containers' }, async ({ engine, podImage }) => {
+    const out = await dockerRaw(engine.docker, ['run', '--rm', '--privileged', '--user', '0', '--network', 'none', '--entrypoint', 'grep', podImage.ref, 'CapEff', '/proc/self/status']);
+    expect(out.exitCode, out.stderr).toBe(0);
+    const bounding = BigInt(`0x${/CapBnd:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'}`);
+    const sysResource = 1n << 24n;
+    if (engine.kind === 'private' && (bounding & sysResource) === 0n) {
+      // This VM cannot grant CAP_SYS_RESOURCE: plain runc fails, which is why the engine's default runtime drops it.
+      const plain = await dockerRaw(engine.docker, ['run', '--rm', '--privileged', '--user', '0', '--runtime', 'runc', '--network', 'none', '--entrypoint', 'true', podImage.ref]);
+      expect(plain.exitCode).not.toBe(0);
+      expect(plain.stderr).toContain('unable to apply caps');
+      expect(BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(out.stdout)?.[1] ?? '0'}`) & sysResource).toBe(0n);
+    }
+  });
 });
