@@ -29,7 +29,7 @@ export function kindProjects(namedInRunner: string[], targets: string[]): Projec
   if (named.includes(CONTAINERS_PROJECT)) {
     projects.push({
       name: CONTAINERS_PROJECT,
-      testMatch: ['kind/containers.spec.ts', 'kind/prerequisites.spec.ts', 'kind/cluster-config.spec.ts', 'kind/kind-create.spec.ts'],
+      testMatch: ['kind/containers.spec.ts', 'kind/prerequisites.spec.ts', 'kind/cluster-config.spec.ts', 'kind/kind-create.spec.ts', 'kind/deploy-apply.spec.ts'],
     });
   }
   const faults = named.includes('kind-faults');
