@@ -9,8 +9,18 @@ import { applyOrder, describeRef, groupOf, type K8sObject, refOf } from './objec
 
 /** The field manager the repo's manifests are applied with (the fixture, drift's dry run). */
 export const MANIFEST_FIELD_MANAGER = 'socketproof-manifests';
-/** The field manager fixes are applied with: a fix's fields are then told apart from the manifests' in managedFields. */
+/** Prefix of the fixes' field managers; a fix's fields are then told apart from the manifests' in managedFields. */
 export const FIX_FIELD_MANAGER = 'socketproof-fix';
+
+/**
+ * The field manager ONE fix is applied with: `socketproof-fix-<id>`. One manager per fix, never a shared one:
+ * server-side apply treats an apply as the manager's complete intent, so applying `cdn-off` as the manager that
+ * earlier applied `backendconfig-session-affinity` to the same BackendConfig REMOVES the affinity (measured:
+ * tests/cluster/manifests-drive-traffic.spec.ts). Per-fix managers also make a rollback of one fix exact.
+ */
+export function fixFieldManager(fixId: string): string {
+  return `${FIX_FIELD_MANAGER}-${fixId}`.slice(0, 128);
+}
 
 /** Polls until the CRD is Established and its kind answers a list (discovery caught up). */
 export async function waitForCrd(conn: ClusterConnection, crd: K8sObject, timeoutMs = 15_000): Promise<void> {
