@@ -13,7 +13,8 @@ import { describeRef, type K8sObject, type ObjectRef } from './objects';
 import { probeVersion } from './probe-version';
 import { type ApplyOptions, RawObjectApi } from './raw-api';
 
-export { ClusterError } from './errors';
+export { ClusterError, type FieldConflict } from './errors';
+export { type K8sObject, type ObjectRef, stripServerFields } from './objects';
 export type { ApplyOptions } from './raw-api';
 
 export interface ConnectOptions {
