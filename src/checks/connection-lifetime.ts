@@ -3,9 +3,9 @@
  * GKE's backend timeout caps every WebSocket's LIFETIME (30 s by default), idle or not, so a session that is busy
  * the whole time still dies: the check keeps the session alive with pings and watches for "transport close".
  */
-import { formatTimeline, openSioSession } from '../probes/sio-client';
+import { formatTimeline } from '../probes/sio-client';
 import type { Verdict } from '../verdict';
-import { type CheckContext, networkOf, newProbe } from './context';
+import { type CheckContext, newProbe, sessionAfter } from './context';
 import { summarizeExchange } from './diagnose';
 import { VerdictBuilder, textEvidence } from './evidence';
 import { websocketUpgradeCheck } from './websocket-upgrade';
@@ -27,14 +27,7 @@ export async function connectionLifetimeCheck(ctx: CheckContext): Promise<Verdic
   const page = await probe.fetchAppPage();
   if (page.error) return v.fail('target-unreachable', summarizeExchange(page));
   // websocket-only isolates the lifetime from affinity: one connection, one replica, for the whole session.
-  const session = openSioSession(target, hop.url, {
-    transports: ['websocket'],
-    jar: probe.http.jar,
-    origin: probe.origin,
-    ...networkOf(probe),
-    headers: ctx.headers,
-    timeoutMs: 5000,
-  });
+  const session = sessionAfter(ctx, probe, ['websocket']);
   try {
     const connected = await session.connected;
     if (!connected.ok) {

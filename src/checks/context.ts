@@ -2,6 +2,7 @@
 import { EngineIoProbe } from '../probes/engineio';
 import type { HttpClientOptions } from '../probes/http';
 import { type NetworkOptions, proxyFromEnv } from '../probes/network';
+import { openSioSession, type SioSession } from '../probes/sio-client';
 import type { Hop, Target } from '../targets/target';
 
 export interface CheckContext {
@@ -41,4 +42,19 @@ export function newProbe(ctx: CheckContext, i = 0, extra: HttpClientOptions = {}
 export function networkOf(probe: EngineIoProbe): NetworkOptions {
   const { localAddress, ca, resolve, proxy } = probe.http.options;
   return { localAddress, ca, resolve, proxy };
+}
+
+/**
+ * A socket.io-client session that continues a probe's visit: same cookies (the app's token), origin, source
+ * address and network settings, as the app's own frontend would after loading the page.
+ */
+export function sessionAfter(ctx: CheckContext, probe: EngineIoProbe, transports?: ('polling' | 'websocket')[]): SioSession {
+  return openSioSession(ctx.target, ctx.hop.url, {
+    transports,
+    jar: probe.http.jar,
+    origin: probe.origin,
+    ...networkOf(probe),
+    headers: ctx.headers,
+    timeoutMs: 5000,
+  });
 }

@@ -6,10 +6,10 @@
  */
 import type { CauseId } from '../causes/catalogue';
 import { namespaceConnectPacket } from '../probes/engineio';
-import { formatTimeline, openSioSession } from '../probes/sio-client';
+import { formatTimeline } from '../probes/sio-client';
 import { rawUpgrade } from '../probes/websocket';
 import type { Verdict } from '../verdict';
-import { type CheckContext, networkOf, newProbe } from './context';
+import { type CheckContext, newProbe, sessionAfter } from './context';
 import { diagnoseSocketFailure, summarizeExchange } from './diagnose';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
 
@@ -56,13 +56,7 @@ export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict>
     return v.fail('unexpected-response', `raw upgrade: namespace ${ns} answered ${raw.connectAnswer ?? raw.error}`);
   }
 
-  const session = openSioSession(target, hop.url, {
-    jar: probe.http.jar,
-    origin: probe.origin,
-    ...networkOf(probe),
-    headers: ctx.headers,
-    timeoutMs: 5000,
-  });
+  const session = sessionAfter(ctx, probe);
   try {
     const connected = await session.connected;
     if (!connected.ok) {
