@@ -3,12 +3,14 @@
  * reuses it, builds and loads the pod image, applies the manifests, waits for the rollout, and prints where the
  * target answers. A second run reuses everything and takes seconds. Uses the Docker engine DOCKER_HOST names.
  *
- *   npx tsx scripts/kind-up.ts          (npm run kind:up)
- *   SOCKETPROOF_KIND_NODE_IMAGE=<image>  node image (default: Kubernetes 1.34, see src/kind/settings.ts)
+ *   npx tsx scripts/kind-up.ts [--image <node image>]     (npm run kind:up -- --image …)
+ *   SOCKETPROOF_KIND_NODE_IMAGE=<image>  the same setting (default: Kubernetes 1.34, see src/kind/settings.ts)
  */
 import { kindUp } from '../src/kind/deploy';
 import { PrerequisiteError } from '../src/kind/prerequisites';
 
+const imageFlag = process.argv.indexOf('--image');
+if (imageFlag > 0 && process.argv[imageFlag + 1]) process.env.SOCKETPROOF_KIND_NODE_IMAGE = process.argv[imageFlag + 1];
 const started = Date.now();
 const say = (m: string) => console.log(`[kind-up ${((Date.now() - started) / 1000).toFixed(1)}s] ${m}`);
 try {

@@ -14,8 +14,9 @@ export const BUILD_KIND_COMMAND = 'npm run kind:build';
 
 /**
  * Kubernetes 1.34, the newest minor whose kubelet still runs on cgroup v1 hosts (1.35+ refuse it by default) and the
- * minor of the project's local kube-apiserver. Digest from kind v0.30.0's release notes; kind v0.33.0's default
- * (kindest/node:v1.37.0) needs cgroup v2. Override: SOCKETPROOF_KIND_NODE_IMAGE or `kind-up --image`.
+ * minor of the project's local kube-apiserver. Digest as published with kind v0.30.0 (not verifiable here: no
+ * registry); kind v0.33.0's own default (kindest/node:v1.37.0) needs cgroup v2.
+ * Override: SOCKETPROOF_KIND_NODE_IMAGE, or `npm run kind:up -- --image <image>`.
  */
 export const DEFAULT_NODE_IMAGE =
   'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a';
