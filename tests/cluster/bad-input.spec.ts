@@ -100,6 +100,10 @@ test.describe('bad input: one clear line, nothing changed', () => {
       silent.close();
     }
     expect(Date.now() - t0).toBeLessThan(5000);
+    // The messages name server, context and user, never the credentials.
+    const token = /token: (\S+)/.exec(readFileSync(kubeconfigFor(cluster, 'https://127.0.0.1:1'), 'utf8'))?.[1] ?? 'unset';
+    const messages = await Promise.all([refused.catch((e: Error) => e.message), connect({ kubeconfig: kubeconfigFor(cluster, 'https://127.0.0.1:1') }).catch((e: Error) => e.message)]);
+    for (const m of messages) expect(m).not.toContain(token);
   });
 
   test('a wrong context name lists the known contexts', { tag: ['@cluster'] }, async ({ cluster }) => {
