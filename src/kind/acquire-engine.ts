@@ -4,7 +4,7 @@
  * suite on the same checkout) is left alone: this run then gets an engine of its own, whose data it deletes.
  */
 import { rmSync } from 'node:fs';
-import { type Docker, defaultDocker } from './docker';
+import { type Docker, defaultDocker, dockerRaw } from './docker';
 import { EngineBusyError, startDockerEngine } from './engine';
 import { enginePaths } from './engine-files';
 import { requireDaemon } from './prerequisites';
@@ -29,6 +29,9 @@ export async function acquireEngine(env = process.env): Promise<EngineHandle> {
     try {
       const engine = await startDockerEngine({ name });
       const ephemeral = name !== 'suite';
+      // A run that died left its stopped pod containers and networks in the data-root: nobody else uses this engine.
+      await dockerRaw(engine.docker, ['container', 'prune', '--force', '--filter', 'label=socketproof.run']);
+      await dockerRaw(engine.docker, ['network', 'prune', '--force', '--filter', 'label=socketproof.run']);
       return {
         docker: engine.docker,
         kind: 'private',

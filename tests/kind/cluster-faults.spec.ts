@@ -20,7 +20,8 @@ interface Fault {
 }
 const matrix = parse(readFileSync(new URL('../self/fault-matrix.yaml', import.meta.url), 'utf8')) as { faults: Fault[] };
 
-test.describe.configure({ mode: 'serial' });
+// In order, one at a time (each changes the cluster the next one tests); a failure does not skip the rest.
+test.describe.configure({ mode: 'default' });
 
 for (const id of ['healthy', ...kindFaults] as const) {
   test(`kind: ${id}`, { tag: ['@selftest', '@kind'] }, async ({ page }, testInfo) => {
