@@ -4,6 +4,7 @@
  * verification that cannot pass, rolled back on its own; the production guard.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { labelTest } from '../../fixtures/report';
 import { getObject } from '../../src/k8s/client';
@@ -91,11 +92,11 @@ test.describe('apply-fix', () => {
     expect(fx.files(fx.backupDir)).toEqual([]);
   });
 
-  test('production: refused unless --allow-production AND the exact context are given', { tag: ['@cluster', '@selftest'] }, async ({ fx }, testInfo) => {
+  test('production: refused unless --allow-production AND the exact context are given', { tag: ['@cluster', '@selftest'] }, async ({ fx }) => {
     await labelTest('cluster', 'apply-fix', 'production guard', 'critical');
     const { namespace } = await fx.stage({ set: 'broken' });
     const local = parse(readFileSync(`${targetsDir}/local.yaml`, 'utf8')) as { name: string; cluster: Record<string, unknown> };
-    const file = testInfo.outputPath('prod-like.yaml');
+    const file = path.join(fx.workDir, 'prod-like.yaml');
     writeFileSync(file, stringify({ ...local, name: 'prod-like', cluster: { ...local.cluster, production: true } }));
     const context = 'socketproof-local-admin';
     const before = await fx.snapshot(namespace);

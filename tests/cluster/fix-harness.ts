@@ -4,7 +4,9 @@
  * never see each other's journals), snapshots to compare objects before and after, and every command's
  * transcript attached to the report. Specs skip (with the build command) when no API server is built.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { clusterTest, type StageOptions, type Staged } from '../../fixtures/cluster';
 import { loadManifestSet } from '../../src/k8s/manifests';
 import { type ClusterConnection, getObject } from '../../src/k8s/client';
@@ -26,6 +28,8 @@ export interface FixHarness {
   restrictedKubeconfig: string;
   backupDir: string;
   journalDir: string;
+  /** A private scratch folder for the test's own files (kubeconfigs, targets, fix files). */
+  workDir: string;
   stage(opts?: StageOptions): Promise<Staged>;
   /** apply-fix against `namespace` as the admin, with this test's folders; `extra` flags override. */
   applyFix(fix: string, namespace: string, extra?: string[], env?: Record<string, string>): Promise<CliResult>;
@@ -52,8 +56,10 @@ export const fixTest = clusterTest.extend<{ fx: FixHarness }>({
     const cp = cluster.controlPlane;
     const admin = cluster.admin;
     if (!cp || !admin) return;
-    const backupDir = testInfo.outputPath('backups');
-    const journalDir = testInfo.outputPath('journal');
+    // Not under test-results/: a Playwright run started by anyone else in this tree wipes that folder at start.
+    const workDir = mkdtempSync(path.join(os.tmpdir(), 'socketproof-fix-'));
+    const backupDir = path.join(workDir, 'backups');
+    const journalDir = path.join(workDir, 'journal');
     const runs: CliRun[] = [];
     const track = (r: CliRun) => {
       runs.push(r);
@@ -66,6 +72,7 @@ export const fixTest = clusterTest.extend<{ fx: FixHarness }>({
       restrictedKubeconfig: cp.restrictedKubeconfig,
       backupDir,
       journalDir,
+      workDir,
       stage,
       startApplyFix: (fix, namespace, extra = [], env = {}) =>
         track(new CliRun('apply-fix', [fix, '--kubeconfig', cp.adminKubeconfig, '--namespace', namespace, ...folders, ...extra], env)),
@@ -91,6 +98,7 @@ export const fixTest = clusterTest.extend<{ fx: FixHarness }>({
       for (const r of runs) r.kill('SIGKILL');
       const transcripts = await Promise.all(runs.map((r) => r.done().then(summary)));
       if (transcripts.length > 0) await testInfo.attach('commands', { body: transcripts.join('\n'), contentType: 'text/plain' });
+      rmSync(workDir, { recursive: true, force: true });
     }
   },
 });

@@ -43,13 +43,15 @@ function parse(argv: string[], strings: string[], booleans: string[], usage: str
     },
   });
   for (const name of strings) {
-    if (args[name] === '') throw new Refused(`--${name} needs a value (${usage})`);
+    if (str(args[name]) === '') throw new Refused(`--${name} needs a value (${usage})`);
   }
   return args;
 }
 
+/** A repeated option counts once, the last one winning (as kubectl does): wrappers append overrides. */
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return typeof last === 'string' ? last : undefined;
 }
 
 function onePositional(args: { _: string[] }, what: string, usage: string): string {
