@@ -63,6 +63,23 @@ function plainUpgradeError(ex: Exchange): { code: number; message: string } | un
 }
 
 /**
+ * A cached app page hands every client the Set-Cookie of whichever replica answered first: its token is then refused
+ * by the other replicas, whatever the affinity, and token comparisons prove nothing. The cache is the cause to fix.
+ */
+function cachedPage(probe: EngineIoProbe, seen: string): Diagnosis | undefined {
+  for (const ex of probe.http.exchanges) {
+    const hit = ex.method === 'GET' ? servedFromCache(ex) : undefined;
+    if (hit) {
+      return {
+        cause: 'cdn-caching',
+        observed: `${seen}; the app page that hands out the connection cookie is served from a cache (${hit}), so its token may belong to another replica`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
  * A Forbidden (Engine.IO code 4) has several causes behind a proxy; tell them apart with harmless follow-up
  * requests: was the app's cookie handed out at all, does the cookie keep its value across requests (several
  * replicas each with its own token, without affinity), and does the same request pass without an Origin.
@@ -90,6 +107,8 @@ export async function diagnoseForbidden(
       if (token) tokens.add(token);
       if (page.replica) replicas.add(page.replica);
     }
+    const cached = cachedPage(probe, seen);
+    if (cached) return cached;
     if (tokens.size > 1) {
       return {
         cause: 'session-affinity',
@@ -99,6 +118,8 @@ export async function diagnoseForbidden(
       };
     }
   }
+  const cached = cachedPage(probe, seen);
+  if (cached) return cached;
   const withoutOrigin = await probe.handshake({ withOrigin: false });
   if (withoutOrigin.ok) {
     const host = new URL(forbidden.url).host;
