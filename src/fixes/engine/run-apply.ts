@@ -3,7 +3,7 @@
  * backup and the journal exist; from then on every way out (verification failed, a signal, an error) restores
  * the backup before the process ends. A dry run stops after the preflight and prints the diff instead.
  */
-import { FIX_FIELD_MANAGER } from '../../k8s/apply';
+import { fixFieldManager } from '../../k8s/apply';
 import { type ClusterConnection, describeConnection, serverSideApply } from '../../k8s/client';
 import { fixObjects } from '../load';
 import { type Backup, shortPath, writeBackup } from './backup';
@@ -49,6 +49,8 @@ export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOut
         throw asRefused(e);
       }
     })();
+    // One field manager per fix (see fixFieldManager): a shared one would make each apply erase the last fix.
+    const manager = fixFieldManager(fix.fix.id);
     p.step('fix', `${fix.fix.id}: ${fix.fix.title} (${fix.objects.length} object(s), target ${target.name}${opts.dryRun ? ', dry run' : ''})`);
     if (!fix.fix.effectiveOnGke) p.warn(`${fix.fix.id} does not work on GKE: ${fix.fix.ineffectiveReason}`);
 
@@ -60,7 +62,7 @@ export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOut
 
     const planned = await preflight(conn, FixApi.forConnection(conn), fix.objects, {
       namespace: expect.namespace,
-      fieldManager: FIX_FIELD_MANAGER,
+      fieldManager: manager,
       forceConflicts: opts.forceConflicts,
     }).catch((e) => Promise.reject(asRefused(e)));
     const n = changeCount(planned);
@@ -83,7 +85,7 @@ export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOut
         target: target.name,
         production: expect.production,
         cluster: { server: conn.server, context: conn.context, kubeconfig: conn.kubeconfig, namespace: expect.namespace },
-        fieldManager: FIX_FIELD_MANAGER,
+        fieldManager: manager,
         objects: planned.map((c) => c.live),
       };
       const backupFile = writeBackup(opts.backupDir, backup);
@@ -95,9 +97,9 @@ export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOut
       mark('applying');
       for (const c of planned) {
         gate.check();
-        await serverSideApply(conn, c.patch, { fieldManager: FIX_FIELD_MANAGER, force: opts.forceConflicts });
+        await serverSideApply(conn, c.patch, { fieldManager: manager, force: opts.forceConflicts });
       }
-      p.step('apply', `${changeLines(planned).join('; ')} (field manager ${FIX_FIELD_MANAGER})`);
+      p.step('apply', `${changeLines(planned).join('; ')} (field manager ${manager})`);
       await gate.boundary('apply');
     }
 
