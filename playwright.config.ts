@@ -89,7 +89,7 @@ function targetProjects(): NonNullable<PlaywrightTestConfig['projects']> {
   try {
     return targets.map((name) => ({
       name: loadTarget(name).name,
-      testMatch: ['traffic/**/*.spec.ts', 'browser/**/*.spec.ts'],
+      testMatch: ['traffic/**/*.spec.ts', 'browser/**/*.spec.ts', 'target-cluster/**/*.spec.ts'],
       grep: projectGrep(name),
       use: browserUse(name),
     }));

@@ -65,7 +65,16 @@ export function applicablePairs(target: Target): { check: CheckName; hop: string
   return pairs;
 }
 
+/**
+ * A target whose `cluster` section names a real cluster (a kubeconfig or a context) gets the cluster checks in
+ * its own project, read-only: that is how the nightly run checks production's manifests. Without one, the
+ * cluster checks run in the `cluster` project against the suite's local control plane.
+ */
+export function hasLiveCluster(target: Target): boolean {
+  return Boolean(target.cluster?.kubeconfig || target.cluster?.context);
+}
+
 /** The tag that ties a generated test to its (check, hop) pair; project filters select on it. */
-export function pairTag(check: CheckName, hop: string): string {
+export function pairTag(check: string, hop: string): string {
   return `@at:${check}:${hop}`;
 }
