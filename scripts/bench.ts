@@ -3,11 +3,13 @@
  *  - topology start (2 replicas) vs one bare mock-Theia process start, same process: the cost of the proxies;
  *  - each traffic check through the LB vs directly on the pod (the baseline), same topology;
  *  - wall time of the whole local suite (`npx playwright test --project=local`), run as a user would.
- * Usage: npm run bench [-- --runs 5] [-- --no-suite]
+ *  - the Kubernetes side: a local control plane's start, apply-fix → verified, rollback (skipped when not built).
+ * Usage: npm run bench [-- --runs 5] [-- --no-suite] [-- --no-cluster]
  */
 import { performance } from 'node:perf_hooks';
 import { $ } from 'zx';
 import { trafficChecks } from '../src/checks/registry';
+import { benchFixes } from '../src/fixes/engine/bench';
 import { loadTarget, withHopUrls } from '../src/targets/load';
 import { healthySettings } from '../src/topology/defaults';
 import { startTopology } from '../src/topology/topology';
@@ -78,6 +80,11 @@ try {
   }
 } finally {
   await topology.stop();
+}
+
+if (!args.includes('--no-cluster')) {
+  console.log('\ncluster: local control plane, apply-fix backendconfig-timeout on the broken manifests, rollback');
+  await benchFixes(runs, (line) => console.log(line));
 }
 
 if (!args.includes('--no-suite')) {

@@ -57,8 +57,9 @@ export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOut
     const conn = await openConnection(opts.kubeconfig ?? expect.kubeconfig, opts.context ?? expect.context);
     p.step('connect', `${describeConnection(conn)}, namespace ${expect.namespace}`);
     await gate.boundary('connect');
-    await recoverInterrupted(conn, expect.namespace, opts.journalDir, opts.dryRun, p);
+    // The guard comes first: restoring an interrupted apply is a write to the cluster too.
     if (!opts.dryRun) guardProduction(expect.production, target.name, conn, opts);
+    await recoverInterrupted(conn, expect.namespace, opts.journalDir, opts.dryRun, p);
 
     const planned = await preflight(conn, FixApi.forConnection(conn), fix.objects, {
       namespace: expect.namespace,
