@@ -10,17 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import { stringify } from 'yaml';
+import { freshRunEnv } from '../src/runner-env';
 import { loadTarget, projectRoot, TargetError } from '../src/targets/load';
-
-/**
- * The environment for the Playwright run, without what an enclosing Playwright run leaves in it (its selection of
- * targets, its worker index): a smoke run started from a test is a run of its own.
- */
-function freshEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ['SOCKETPROOF_TARGETS', 'SOCKETPROOF_WITH_SELF_TESTS', 'TEST_WORKER_INDEX', 'TEST_PARALLEL_INDEX']) delete env[name];
-  return env;
-}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -71,7 +62,7 @@ try {
   const run = await $({
     nothrow: true,
     stdio: 'inherit',
-    env: { ...freshEnv(), SOCKETPROOF_TARGET: targetRef },
+    env: freshRunEnv({ SOCKETPROOF_TARGET: targetRef }),
   })`npx playwright test --project=${target.name} --grep @smoke`;
   process.exit(run.exitCode ?? 1);
 } catch (error) {

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { $ } from 'zx';
 import { clusterTest as test, expect, labelTest } from '../../fixtures';
 import { RESTRICTED_CONTEXT } from '../../src/k8s/control-plane';
+import { freshRunEnv } from '../../src/runner-env';
 import { loadTarget } from '../../src/targets/load';
 
 /** A remote target file for the staged namespace, its cluster reached with the given kubeconfig. */
@@ -34,8 +35,7 @@ function targetFile(namespace: string, kubeconfig: string): string {
 }
 
 async function run(file: string): Promise<{ exitCode: number; out: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, SOCKETPROOF_TARGET: file, SOCKETPROOF_REPORTS_DIR: path.join(path.dirname(file), 'reports') };
-  for (const name of ['SOCKETPROOF_TARGETS', 'SOCKETPROOF_WITH_SELF_TESTS', 'TEST_WORKER_INDEX', 'TEST_PARALLEL_INDEX']) delete env[name];
+  const env = freshRunEnv({ SOCKETPROOF_TARGET: file, SOCKETPROOF_REPORTS_DIR: path.join(path.dirname(file), 'reports') });
   const r = await $({ nothrow: true, quiet: true, env })`npx playwright test --project=cluster-only --grep @cluster`;
   return { exitCode: r.exitCode ?? -1, out: r.stdout + r.stderr };
 }

@@ -8,20 +8,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { $ } from 'zx';
+import { freshRunEnv } from '../../src/runner-env';
 import { startConnectProxy } from '../../src/testing/connect-proxy';
 
 test('every request of a run goes through HTTPS_PROXY', { tag: '@selftest' }, async () => {
   test.setTimeout(120_000);
   const proxy = await startConnectProxy();
   try {
-    const env = { ...process.env };
-    for (const name of ['SOCKETPROOF_TARGETS', 'SOCKETPROOF_WITH_SELF_TESTS', 'TEST_WORKER_INDEX', 'TEST_PARALLEL_INDEX', 'NO_PROXY', 'no_proxy']) {
-      delete env[name];
-    }
     const run = await $({
       nothrow: true,
       quiet: true,
-      env: { ...env, HTTPS_PROXY: proxy.url, SOCKETPROOF_REPORTS_DIR: mkdtempSync(path.join(tmpdir(), 'socketproof-proxy-')) },
+      env: freshRunEnv({ HTTPS_PROXY: proxy.url, SOCKETPROOF_REPORTS_DIR: mkdtempSync(path.join(tmpdir(), 'socketproof-proxy-')) }, ['NO_PROXY', 'no_proxy']),
     })`npx playwright test --project=local`;
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { $ } from 'zx';
+import { freshRunEnv } from '../../src/runner-env';
 
 function alive(pid: number): boolean {
   try {
@@ -24,7 +25,7 @@ test('a failing test still ends every nginx and Theia process it started', async
   const run = await $({
     nothrow: true,
     quiet: true,
-    env: { ...process.env, SOCKETPROOF_LEFTOVERS_PIDS: pidsFile, SOCKETPROOF_LEFTOVERS_OUT: path.join(dir, 'out') },
+    env: freshRunEnv({ SOCKETPROOF_LEFTOVERS_PIDS: pidsFile, SOCKETPROOF_LEFTOVERS_OUT: path.join(dir, 'out') }),
   })`npx playwright test -c tests/leftovers/playwright.config.ts`;
   expect(run.exitCode, 'the inner run must fail: it is built to').toBe(1);
   expect(run.stdout).toContain('this run fails on purpose');
