@@ -51,6 +51,7 @@ export async function handshakeCheck(ctx: CheckContext): Promise<Verdict> {
     }
     return v.pass(`200 open packet ${JSON.stringify({ ...a, sid: '…' })}; 2 clients, 2 distinct sids`);
   } finally {
+    // The verdict returned above holds this builder's evidence array: what is attached here still reaches it.
     v.attach(exchangesEvidence('handshake requests', probes.flatMap((p) => p.http.exchanges)));
   }
 }

@@ -43,6 +43,7 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
   if (cookie) extraHeaders.cookie = cookie;
   // engine.io-client hands `agent` to both its XHR (polling) and ws transports: source address, CA, name mapping
   // and proxy apply to every request of the session. keepAlive off: each polling request is a new connection.
+  // (Its typings say string; at run time it is passed through to Node's http/https and ws.)
   const agent = agentFor(hopUrl, opts);
   const socket = io(joinUrl(hopUrl, target.expect.namespace.replace(/^\//, '')), {
     path: target.socketPath,
@@ -55,7 +56,7 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
     ...(opts.ca ? { ca: opts.ca } : {}),
   });
   let pings = 0;
-  const engine = socket.io.engine;
+  // The engine exists only once the manager opens: listen on it from there.
   socket.io.on('open', () => {
     const eng = socket.io.engine;
     note('engine open', eng.transport.name);
@@ -66,7 +67,6 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
     });
     eng.on('close', (reason: string, desc?: unknown) => note('engine close', `${reason}${describeError(desc)}`));
   });
-  void engine;
   const connected = new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
     socket.on('connect', () => {
       note('connect', socket.io.engine.transport.name);
