@@ -11,7 +11,7 @@ import path from 'node:path';
 import { $ } from 'zx';
 import { stringify } from 'yaml';
 import { freshRunEnv } from '../src/runner-env';
-import { loadTarget, projectRoot, TargetError } from '../src/targets/load';
+import { isHttpUrl, loadTarget, projectRoot, TargetError } from '../src/targets/load';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -19,13 +19,8 @@ function arg(name: string): string | undefined {
 }
 
 function adhocTarget(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-    if (!/^https?:$/.test(parsed.protocol)) throw new Error();
-  } catch {
-    throw new TargetError(`--url "${url}" is not an http(s) URL`);
-  }
+  if (!isHttpUrl(url)) throw new TargetError(`--url "${url}" is not an http(s) URL`);
+  const parsed = new URL(url);
   const socketPath = arg('--path') ?? '/theia/socket.io/';
   const withSlash = socketPath.endsWith('/') ? socketPath : `${socketPath}/`;
   const appPath = arg('--app-path') ?? withSlash.replace(/socket\.io\/$/, '');

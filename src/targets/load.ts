@@ -18,6 +18,15 @@ const validate = ajv.compile(schema);
 
 export class TargetError extends Error {}
 
+/** A hop URL must be absolute http(s): anything else is a target error, never a guess. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 const defaults = {
   originHeader: 'origin',
   continuity: { clients: 4, requestsPerClient: 20 },
@@ -45,10 +54,7 @@ export function parseTarget(data: unknown, source: string): Target {
   if (target.kind === 'remote') {
     for (const hop of target.hops) {
       if (hop.url.includes('${')) continue; // resolved at run time: see resolveEnvUrls
-      try {
-        const url = new URL(hop.url);
-        if (!/^https?:$/.test(url.protocol)) throw new Error('not http(s)');
-      } catch {
+      if (!isHttpUrl(hop.url)) {
         throw new TargetError(`${source}: invalid target: hops.${hop.name}.url "${hop.url}" is not an http(s) URL`);
       }
     }
@@ -87,12 +93,8 @@ export function resolveEnvUrls(target: Target, env: NodeJS.ProcessEnv = process.
       if (!value) throw new TargetError(`target ${target.name}: hops.${hop.name}.url needs ${name} in the environment`);
       return value;
     });
-    if (url !== hop.url) {
-      try {
-        if (!/^https?:$/.test(new URL(url).protocol)) throw new Error('not http(s)');
-      } catch {
-        throw new TargetError(`target ${target.name}: hops.${hop.name}.url "${url}" is not an http(s) URL`);
-      }
+    if (url !== hop.url && !isHttpUrl(url)) {
+      throw new TargetError(`target ${target.name}: hops.${hop.name}.url "${url}" is not an http(s) URL`);
     }
     return { ...hop, url };
   });
