@@ -8,6 +8,7 @@ import type { Page, Response, WebSocket } from '@playwright/test';
 import { joinUrl } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
+import { browserDeadlineMs } from './budget';
 import { type CheckContext, newProbe } from './context';
 import { diagnoseSocketFailure, servedFromCache } from './diagnose';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
@@ -72,8 +73,9 @@ async function until(predicate: () => boolean, deadlineMs: number): Promise<bool
   return predicate();
 }
 
-export async function browserTerminalCheck(page: Page, ctx: CheckContext, deadlineMs = 8000): Promise<Verdict> {
+export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promise<Verdict> {
   const { target, hop } = ctx;
+  const deadlineMs = browserDeadlineMs(target);
   const nonce = `sp-${randomBytes(4).toString('hex')}`;
   const command = `${target.browser.command} ${nonce}`;
   const v = new VerdictBuilder(

@@ -4,6 +4,7 @@ import type { HttpClientOptions } from '../probes/http';
 import { type NetworkOptions, proxyFromEnv } from '../probes/network';
 import { openSioSession, type SioSession } from '../probes/sio-client';
 import type { Hop, Target } from '../targets/target';
+import { SIO_CONNECT_TIMEOUT_MS } from './budget';
 
 export interface CheckContext {
   target: Target;
@@ -55,6 +56,6 @@ export function sessionAfter(ctx: CheckContext, probe: EngineIoProbe, transports
     origin: probe.origin,
     ...networkOf(probe),
     headers: ctx.headers,
-    timeoutMs: 5000,
+    timeoutMs: SIO_CONNECT_TIMEOUT_MS,
   });
 }

@@ -55,6 +55,11 @@ export const trafficChecks: TrafficCheck[] = [
 
 export const allCheckNames: CheckName[] = [...trafficChecks.map((c) => c.name), 'browser-terminal'];
 
+/** The checks that run on one hop, in runAllChecks' order. */
+export function checksOnHop(hop: Hop): CheckName[] {
+  return [...trafficChecks.filter((c) => c.appliesTo(hop)).map((c) => c.name), ...(hop.browser ? (['browser-terminal'] as const) : [])];
+}
+
 /** The (check, hop) pairs a target exposes. */
 export function applicablePairs(target: Target): { check: CheckName; hop: string }[] {
   const pairs: { check: CheckName; hop: string }[] = [];

@@ -8,6 +8,7 @@
 import { type EngineIoProbe, decodePayload, namespaceConnectPacket, packetSeparator } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
+import { REQUEST_TIMEOUT_MS } from './budget';
 import { type CheckContext, newProbe } from './context';
 import { type Diagnosis, diagnoseSocketFailure, servedFromCache, summarizeExchange } from './diagnose';
 import { VerdictBuilder, exchangesEvidence } from './evidence';
@@ -50,14 +51,14 @@ async function runClient(ctx: CheckContext, probe: EngineIoProbe, index: number)
     seen(post);
     if (post.status !== 200 || post.body !== 'ok') return fail(post);
     // The CONNECT answer is queued, so this GET must come back at once, well before a ping interval.
-    let poll = await probe.poll(target.expect.pingInterval + target.expect.pingTimeout);
+    let poll = await probe.poll(REQUEST_TIMEOUT_MS);
     seen(poll);
     // A ping flushed on its own may come just before the CONNECT answer: pong, and poll once more.
     if (poll.status === 200 && decodePayload(poll.body).every((p) => p === '2' || p === '6')) {
       const pong = await probe.post('3');
       seen(pong);
       if (pong.status !== 200) return fail(pong);
-      poll = await probe.poll(target.expect.pingInterval + target.expect.pingTimeout);
+      poll = await probe.poll(REQUEST_TIMEOUT_MS);
       seen(poll);
     }
     if (poll.status !== 200) return fail(poll);

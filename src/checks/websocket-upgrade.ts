@@ -9,6 +9,7 @@ import { namespaceConnectPacket } from '../probes/engineio';
 import { formatTimeline } from '../probes/sio-client';
 import { rawUpgrade } from '../probes/websocket';
 import type { Verdict } from '../verdict';
+import { REQUEST_TIMEOUT_MS } from './budget';
 import { type CheckContext, newProbe, sessionAfter } from './context';
 import { diagnoseSocketFailure, summarizeExchange } from './diagnose';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
@@ -105,7 +106,7 @@ async function explainPollingFailure(
       const d = await diagnoseSocketFailure(probe, ctx.target.connectionCookie, ex);
       return [d.cause, `socket.io-client: ${clientError}; replayed raw: ${d.observed}`];
     }
-    const poll = await probe.poll(ctx.target.expect.pingInterval + ctx.target.expect.pingTimeout);
+    const poll = await probe.poll(REQUEST_TIMEOUT_MS);
     if (poll.status !== 200) {
       const d = await diagnoseSocketFailure(probe, ctx.target.connectionCookie, poll);
       return [d.cause, `socket.io-client: ${clientError}; replayed raw: ${d.observed}`];

@@ -8,6 +8,9 @@ import https from 'node:https';
 import { redactHeaders } from '../report/redact';
 import { agentFor, type ProxySettings } from './network';
 
+/** Every probe request gives up after this; the checks' time budgets (src/checks/budget.ts) count with it. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
 export interface Exchange {
   method: string;
   url: string;
@@ -87,7 +90,7 @@ export class HttpClient {
     try {
       const res = await send(method, url, headers, opts.body, {
         agent: agentFor(url, this.options),
-        timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? 10_000,
+        timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? REQUEST_TIMEOUT_MS,
         ca: this.options.ca,
       });
       exchange.status = res.status;

@@ -28,6 +28,7 @@ export function isHttpUrl(text: string): boolean {
 }
 
 const defaults = {
+  app: 'theia' as const,
   originHeader: 'origin',
   continuity: { clients: 4, requestsPerClient: 20 },
   sourceAddresses: [] as string[],

@@ -63,6 +63,13 @@ export interface Target {
   /** `embedded`: the suite starts the local topology and fills in hop URLs. `remote`: URLs are in the file. */
   kind: 'embedded' | 'remote';
   description?: string;
+  /**
+   * What the app is: `theia` (connection cookie, `/services`, a terminal in the browser), `socket.io` (any Socket.IO 4
+   * app: the browser check asserts the page's own connection), `auto` (decided from what the app serves).
+   */
+  app: 'theia' | 'socket.io' | 'auto';
+  /** Protocol values learned from the first handshake rather than declared (the ad-hoc target). */
+  learn?: ('pingInterval' | 'pingTimeout' | 'maxPayload' | 'namespace')[];
   /** Team that owns the service (Allure owner label). */
   owner?: string;
   /** The app page (Theia's frontend), with trailing slash; a first GET of it hands out the connection cookie. */
@@ -95,6 +102,8 @@ export interface Target {
     ready?: string;
     /** Keys that open a terminal, when the page does not show one (real Theia: Control+Shift+Backquote). */
     openTerminal?: string;
+    /** How long each browser step may wait (load, upgrade, ready, terminal, echo); default 8000 ms. */
+    deadlineMs?: number;
   };
   /** A production target: no fault injection, no writes, only `@smoke` checks are meant for it. */
   readOnly: boolean;

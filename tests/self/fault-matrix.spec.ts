@@ -5,7 +5,8 @@
  */
 import { attachTopology } from '../../fixtures/runtime';
 import { attachVerdict, expect, labelTest, test } from '../../fixtures';
-import { applicablePairs } from '../../src/checks/registry';
+import { allChecksTimeoutMs } from '../../src/checks/budget';
+import { applicablePairs, checksOnHop } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { loadTarget, withHopUrls } from '../../src/targets/load';
 import { loadFaults } from '../../src/selftest/faults';
@@ -19,6 +20,7 @@ test.describe('fault matrix', () => {
       const topology = await startTopology(healthySettings(fault.settings));
       try {
         const target = withHopUrls(loadTarget('local'), topology.hopUrls);
+        test.setTimeout(allChecksTimeoutMs(target, checksOnHop));
         const verdicts = await test.step('run every check on every hop', () => runAllChecks(target, { page }));
         for (const v of verdicts) if (!v.ok) await attachVerdict(testInfo, v);
         await testInfo.attach('verdicts', { body: formatVerdictTable(verdicts), contentType: 'text/plain' });
