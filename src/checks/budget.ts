@@ -24,9 +24,18 @@ export const BROWSER_STARTUP_MS = 30_000;
 
 const diagnosisMs = DIAGNOSIS_REQUESTS * REQUEST_TIMEOUT_MS;
 
+/**
+ * How long socket.io-client may take to move from polling to websocket after connecting. The upgrade probe starts
+ * right after the open packet and does not wait for a ping, so a few round trips suffice; capped so a long
+ * pingInterval cannot stretch it.
+ */
+export function upgradeSettleMs(t: Target): number {
+  return Math.max(3000, Math.min(t.expect.pingInterval * 2, 10_000));
+}
+
 /** The websocket-upgrade check's worst case: page, raw upgrade, a handshake, the polling-first session, replays. */
 function upgradeMs(t: Target): number {
-  const settle = Math.max(3000, t.expect.pingInterval * 2);
+  const settle = upgradeSettleMs(t);
   const replay = (2 + 12) * REQUEST_TIMEOUT_MS;
   return 2 * REQUEST_TIMEOUT_MS + RAW_UPGRADE_TIMEOUT_MS + SIO_CONNECT_TIMEOUT_MS + settle + replay + diagnosisMs;
 }
@@ -38,7 +47,7 @@ export function lifetimeHoldMs(t: Target): number {
 
 /** After the session length, a ping that is due (scheduled inside the session) may still be in flight. */
 export function lifetimeGraceMs(t: Target): number {
-  return Math.min(t.expect.pingInterval, t.expect.pingTimeout) + 1000;
+  return Math.min(t.expect.pingInterval, t.expect.pingTimeout, 30_000) + 1000;
 }
 
 /** The browser check's own deadlines (src/checks/browser-terminal.ts), from the target. */

@@ -9,7 +9,7 @@ import { namespaceConnectPacket } from '../probes/engineio';
 import { formatTimeline } from '../probes/sio-client';
 import { rawUpgrade } from '../probes/websocket';
 import type { Verdict } from '../verdict';
-import { REQUEST_TIMEOUT_MS } from './budget';
+import { REQUEST_TIMEOUT_MS, upgradeSettleMs } from './budget';
 import { type CheckContext, newProbe, sessionAfter } from './context';
 import { diagnoseSocketFailure, summarizeExchange } from './diagnose';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
@@ -65,7 +65,7 @@ export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict>
       return v.fail(...(await explainPollingFailure(ctx, connected.error)));
     }
     // The upgrade is attempted right after the open; give it a few round trips, never a fixed sleep.
-    const deadline = Date.now() + Math.max(3000, target.expect.pingInterval * 2);
+    const deadline = Date.now() + upgradeSettleMs(target);
     while (session.transport() !== 'websocket' && Date.now() < deadline && session.socket.connected) {
       await new Promise((r) => setTimeout(r, 25));
     }
