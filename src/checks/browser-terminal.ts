@@ -4,7 +4,7 @@
  * WebSocket frames, so it works where the terminal is drawn on a canvas (real Theia's WebGL renderer).
  */
 import { randomBytes } from 'node:crypto';
-import type { Page, Response, WebSocket } from '@playwright/test';
+import type { Locator, Page, Response, WebSocket } from '@playwright/test';
 import { joinUrl } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
@@ -64,13 +64,50 @@ function watchSockets(page: Page, socketPath: string): SocketWatch {
   return watch;
 }
 
-async function until(predicate: () => boolean, deadlineMs: number): Promise<boolean> {
+async function until(predicate: () => boolean | Promise<boolean>, deadlineMs: number): Promise<boolean> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
-    if (predicate()) return true;
+    if (await predicate()) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   return predicate();
+}
+
+/**
+ * The workbench is usable (ready selector present, preload overlay gone), then a terminal is opened the way a user
+ * does (Theia: Ctrl+Shift+`) and its input returned. Keys pressed while Theia's preload overlay is still there are
+ * lost: that is why the overlay must be detached first. A string is the reason no terminal could be had.
+ */
+async function openTerminalInput(page: Page, target: CheckContext['target'], deadlineMs: number): Promise<Locator | string> {
+  const { ready, preload, openTerminal, selectors } = target.browser;
+  const step = async (what: string, wait: () => Promise<unknown>): Promise<string | undefined> =>
+    wait().then(
+      () => undefined,
+      () => `${what} within ${deadlineMs} ms`,
+    );
+  const notReady =
+    (ready && (await step(`the app did not show ${ready}`, () => page.locator(ready).first().waitFor({ timeout: deadlineMs })))) ||
+    (preload &&
+      (await step(`the app's loading overlay ${preload} did not go away`, () =>
+        page.locator(preload).first().waitFor({ state: 'detached', timeout: deadlineMs }),
+      )));
+  if (notReady) return notReady;
+  // Counted by their inputs: one xterm helper textarea per terminal, whatever else carries a terminal-like id.
+  const terminals = page.locator(selectors.input);
+  if (!openTerminal) return terminals.first();
+  const before = await terminals.count();
+  await page.keyboard.press(openTerminal);
+  const opened = await until(async () => (await terminals.count()) > before, deadlineMs);
+  if (!opened) return `pressing ${openTerminal} opened no terminal (${selectors.input}: still ${before}) within ${deadlineMs} ms`;
+  return terminals.last();
+}
+
+/** Any Socket.IO app (no terminal): its own connection, once on websocket, must stay up for a while. */
+async function holdConnection(v: VerdictBuilder, watch: SocketWatch, deadlineMs: number): Promise<Verdict> {
+  const holdMs = Math.min(5000, deadlineMs);
+  const closed = await until(() => !watch.sockets.some((s) => s.upgraded && !s.closed), holdMs);
+  if (closed) return v.fail('connection-lifetime-cut', `the page's Socket.IO websocket closed within ${holdMs} ms of upgrading`);
+  return v.pass(`the page's own Socket.IO connection upgraded to websocket and stayed up ${holdMs} ms`);
 }
 
 export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promise<Verdict> {
@@ -81,7 +118,9 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
   const v = new VerdictBuilder(
     browserTerminalCheckName,
     hop.name,
-    `the app page connects over websocket and the terminal answers "${target.browser.command} <nonce>" with the nonce`,
+    target.app === 'socket.io'
+      ? "the app page's own Socket.IO connection reaches websocket and stays up"
+      : `the app page connects over websocket and a terminal answers "${target.browser.command} <nonce>" with the nonce`,
   );
   const watch = watchSockets(page, target.socketPath);
   const attachFrames = () =>
@@ -120,9 +159,9 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
       }
       return v.fail('unexpected-response', `no Socket.IO traffic from the page within ${deadlineMs} ms`);
     }
-    if (target.browser.ready) await page.locator(target.browser.ready).waitFor({ timeout: deadlineMs });
-    if (target.browser.openTerminal) await page.keyboard.press(target.browser.openTerminal);
-    const input = page.locator(target.browser.selectors.input).first();
+    if (target.app === 'socket.io') return await holdConnection(v, watch, deadlineMs);
+    const input = await openTerminalInput(page, target, deadlineMs);
+    if (typeof input === 'string') return v.fail('unexpected-response', input);
     await input.focus();
     // One input event, like a paste: the check measures the connection, not typing speed.
     await page.keyboard.insertText(command);

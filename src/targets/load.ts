@@ -8,6 +8,15 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import type { Target } from './target';
 
+/** How a browser reaches a terminal in Theia (1.74): the workbench shell, its preload overlay, Ctrl+Shift+`. */
+export const theiaBrowser: Target['browser'] = {
+  command: 'echo',
+  ready: '#theia-app-shell',
+  preload: '.theia-preload',
+  openTerminal: 'Control+Shift+Backquote',
+  selectors: { terminal: '[id^="terminal-"]', input: '[id^="terminal-"] .xterm-helper-textarea' },
+};
+
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const targetsDir = path.join(projectRoot, 'targets');
 
@@ -32,7 +41,7 @@ const defaults = {
   originHeader: 'origin',
   continuity: { clients: 4, requestsPerClient: 20 },
   sourceAddresses: [] as string[],
-  browser: { command: 'echo', selectors: { terminal: '#terminal', input: '#terminal .xterm-helper-textarea' } },
+  browser: theiaBrowser,
   readOnly: true,
 };
 

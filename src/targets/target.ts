@@ -100,6 +100,8 @@ export interface Target {
     selectors: { terminal: string; input: string };
     /** Selector present once the app is usable (real Theia: `#theia-app-shell`). */
     ready?: string;
+    /** Selector of a loading overlay that must be gone before input (real Theia: `.theia-preload`). */
+    preload?: string;
     /** Keys that open a terminal, when the page does not show one (real Theia: Control+Shift+Backquote). */
     openTerminal?: string;
     /** How long each browser step may wait (load, upgrade, ready, terminal, echo); default 8000 ms. */

@@ -1,5 +1,7 @@
 // Mock Theia frontend: connects like Theia's ws-connection-source.ts (default transports, polling first, then the
-// upgrade; path derived from location.pathname; `fix-origin` header) and drives an xterm over binary messages.
+// upgrade; path derived from location.pathname; `fix-origin` header) and drives xterm widgets over binary messages.
+// Its DOM follows Theia's where a browser check looks: `.theia-preload` until connected, `#theia-app-shell`,
+// `#terminal-0` in the bottom panel, Ctrl+Shift+` opening and focusing `#terminal-N`.
 // Plain browser JS on purpose: no bundler between the test and what the browser runs.
 (() => {
   const state = {
@@ -25,9 +27,38 @@
       : `disconnected${state.errors.length ? `: ${state.errors[state.errors.length - 1]}` : ''}`;
   }
 
-  const term = new Terminal({ convertEol: false, cursorBlink: true, fontSize: 14 });
-  term.open(document.getElementById('terminal'));
+  // One simulated shell per socket; the newest terminal widget shows it and sends its input (as Theia's focused one).
+  const panel = document.getElementById('theia-bottom-content-panel');
+  const terminals = [];
+  let term = null;
+  function openTerminal() {
+    const el = document.createElement('div');
+    el.id = `terminal-${terminals.length}`;
+    el.className = 'terminal-widget';
+    panel.appendChild(el);
+    for (const t of terminals) t.el.classList.remove('active');
+    el.classList.add('active');
+    const widget = new Terminal({ convertEol: false, cursorBlink: true, fontSize: 14 });
+    widget.open(el);
+    widget.onData((data) => socket.emit('terminal:input', encoder.encode(data)));
+    terminals.push({ el, widget });
+    term = widget;
+    widget.focus();
+    if (state.connected) socket.emit('terminal:open');
+    return widget;
+  }
+  document.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.ctrlKey && e.shiftKey && e.code === 'Backquote') {
+        e.preventDefault();
+        openTerminal();
+      }
+    },
+    true,
+  );
 
+  const encoder = new TextEncoder();
   const frontendId = crypto.randomUUID();
   state.frontendId = frontendId;
   const socket = io(`${location.origin}/services`, {
@@ -57,6 +88,8 @@
     state.transport = socket.io.engine.transport.name;
     socket.emit('initialConnection', frontendId);
     socket.emit('terminal:open');
+    // The workbench is usable once the frontend has its connection: the overlay goes.
+    document.querySelector('.theia-preload')?.remove();
     render();
   });
   socket.on('hello', (msg) => {
@@ -80,11 +113,9 @@
     const bytes = new Uint8Array(data);
     state.output += decoder.decode(bytes, { stream: true });
     if (state.output.length > 100000) state.output = state.output.slice(-50000);
-    term.write(bytes);
+    term?.write(bytes);
   });
 
-  const encoder = new TextEncoder();
-  term.onData((data) => socket.emit('terminal:input', encoder.encode(data)));
-  term.focus();
+  openTerminal();
   render();
 })();
