@@ -9,6 +9,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] exte
 
 export function healthySettings(overrides: DeepPartial<TopologySettings> = {}): TopologySettings {
   const base: TopologySettings = {
+    app: 'mock-theia',
     replicas: 2,
     lb: {
       affinity: 'client-ip',

@@ -63,15 +63,20 @@ export function renderPodConfig(pod: PodSettings, basePath: string, at: PodConfi
           '',
         ]
       : []),
-    '        location = / {',
-    `            return 302 ${basePath};`,
-    '        }',
-    '',
-    `        # The app page and its Socket.IO endpoint (${basePath}socket.io/).`,
-    `        location ${basePath} {`,
-    `            proxy_pass ${theia};`,
-    '        }',
-    '',
+    // An app served at `/` needs neither the redirect nor a location of its own: `location /` below is its.
+    ...(basePath === '/'
+      ? []
+      : [
+          '        location = / {',
+          `            return 302 ${basePath};`,
+          '        }',
+          '',
+          `        # The app page and its Socket.IO endpoint (${basePath}socket.io/).`,
+          `        location ${basePath} {`,
+          `            proxy_pass ${theia};`,
+          '        }',
+          '',
+        ]),
     "        # Anything else is Theia's to answer, its 404 included.",
     '        location / {',
     `            proxy_pass ${theia};`,

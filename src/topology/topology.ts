@@ -62,7 +62,7 @@ export async function startTopology(settings: TopologySettings, opts: { root?: s
         const place = { listenPort: podPorts[i] ?? 0, theiaPort: theiaPorts[i] ?? 0, prefix: join(prefix, `nginx-${pod}`) };
         const text = userConfig
           ? rewriteUserPodConfig(userConfig, place)
-          : renderPodConfig(settings.pod, settings.theia.basePath, {
+          : renderPodConfig(settings.pod, appBasePath(settings), {
               listen: `127.0.0.1:${place.listenPort}`,
               theiaPort: place.theiaPort,
               runtime: { kind: 'local', prefix: place.prefix },
@@ -110,6 +110,11 @@ export async function startTopology(settings: TopologySettings, opts: { root?: s
   }
 }
 
+/** Where the pod's app serves its page: the plain app always at `/`. */
+export function appBasePath(settings: TopologySettings): string {
+  return settings.app === 'plain-socketio' ? '/' : settings.theia.basePath;
+}
+
 /** Starts all, keeps every process that did start in `into` (for teardown), rejects with the first failure. */
 async function startAll<T extends { proc: ManagedProcess }>(starts: Promise<T>[], into: ManagedProcess[]): Promise<T[]> {
   const results = await Promise.allSettled(starts);
@@ -120,13 +125,16 @@ async function startAll<T extends { proc: ManagedProcess }>(starts: Promise<T>[]
   return started;
 }
 
+/** The app process of one pod (named `theia-*` either way: logs and reports look for that prefix). */
 async function startTheia(root: string, podName: string, settings: TopologySettings) {
-  const config = JSON.stringify({ podName, port: 0, ...settings.theia });
+  const plain = settings.app === 'plain-socketio';
+  const config = JSON.stringify(plain ? { podName, port: 0 } : { podName, port: 0, ...settings.theia });
+  const main = plain ? 'src/topology/plain-socketio/main.ts' : 'src/topology/mock-theia/main.ts';
   const proc = await spawnManaged({
     name: `theia-${podName}`,
     // `node --import tsx` instead of `npx tsx`: no npx and no extra tsx CLI process (~0.5 s less per pod).
     command: process.execPath,
-    args: ['--import', 'tsx', join(root, 'src/topology/mock-theia/main.ts'), '--config', config],
+    args: ['--import', 'tsx', join(root, main), '--config', config],
     cwd: root,
     ready: { line: /"event":"listening".*"port":(\d+)/ },
     deadlineMs: 20_000,

@@ -54,6 +54,11 @@ export interface PodSettings {
 }
 
 export interface TopologySettings {
+  /**
+   * The app in each pod: the mock Theia (the user asked for one; shaped like Theia 1.74), or a plain Socket.IO 4
+   * server with every default, served at `/` (a target the suite was not shaped after).
+   */
+  app: 'mock-theia' | 'plain-socketio';
   replicas: number;
   lb: LoadBalancerSettings;
   pod: PodSettings;
