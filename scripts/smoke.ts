@@ -1,9 +1,13 @@
 /**
  * The production smoke run: the @smoke subset (read-only, a bounded number of requests, no fault injection)
  * against one target.
- *   npm run smoke -- <target>                      a file in targets/ (e.g. production, local-https)
- *   npm run smoke -- --url https://host [--path /theia/socket.io/] [--app-path /theia/] [--health /health]
- *                                                   an ad-hoc target, no file needed (Theia's protocol values)
+ *   npm run smoke -- <target>        a file in targets/ (e.g. production, local-https) or a path to a .yaml
+ *   npm run smoke -- --url https://host [--path /socket.io/] [--app-path /] [--health /health]
+ *        [--ping-interval ms] [--ping-timeout ms] [--max-payload bytes] [--namespace /] [--cookie name]
+ *        [--session-seconds 45] [--theia | --not-theia]
+ *                                    any Socket.IO 4 app, no file needed: what the flags leave out is learned
+ *                                    from the app (protocol values from the first handshake, Theia or not from
+ *                                    what it serves) and written into the report
  * Exit code: Playwright's (0 green, 1 a check failed), 2 for bad input.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,47 +15,83 @@ import path from 'node:path';
 import { $ } from 'zx';
 import { stringify } from 'yaml';
 import { freshRunEnv } from '../src/runner-env';
-import { isHttpUrl, loadTarget, projectRoot, TargetError } from '../src/targets/load';
+import { type AdhocFlags, adhocTargetData } from '../src/targets/adhoc';
+import { loadTarget, projectRoot, TargetError } from '../src/targets/load';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const valueFlags = [
+  '--url',
+  '--path',
+  '--app-path',
+  '--health',
+  '--ping-interval',
+  '--ping-timeout',
+  '--max-payload',
+  '--namespace',
+  '--cookie',
+  '--session-seconds',
+];
+const switches = ['--theia', '--not-theia'];
+
+/** `--flag value` pairs and switches; anything else starting with `--` is bad input (one line, exit 2). */
+function parseArgs(argv: string[]): { named?: string; flags: Map<string, string | true> } {
+  const flags = new Map<string, string | true>();
+  let named: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (switches.includes(arg)) flags.set(arg, true);
+    else if (valueFlags.includes(arg)) {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new TargetError(`${arg} needs a value`);
+      flags.set(arg, value);
+    } else if (arg.startsWith('--')) throw new TargetError(`unknown option ${arg} (known: ${[...valueFlags, ...switches].join(' ')})`);
+    else if (named) throw new TargetError(`one target at a time ("${named}" and "${arg}")`);
+    else named = arg;
+  }
+  return { named, flags };
 }
 
-function adhocTarget(url: string): string {
-  if (!isHttpUrl(url)) throw new TargetError(`--url "${url}" is not an http(s) URL`);
-  const parsed = new URL(url);
-  const socketPath = arg('--path') ?? '/theia/socket.io/';
-  const withSlash = socketPath.endsWith('/') ? socketPath : `${socketPath}/`;
-  const appPath = arg('--app-path') ?? withSlash.replace(/socket\.io\/$/, '');
-  const target = {
-    name: 'adhoc',
-    kind: 'remote',
-    description: `ad-hoc target ${parsed.origin}`,
-    appPath,
-    socketPath: withSlash,
-    healthPath: arg('--health') ?? '/health',
-    healthBody: { status: 'healthy' },
-    connectionCookie: 'theia-connection-token',
-    originHeader: 'fix-origin',
-    expect: { eio: 4, pingInterval: 30000, pingTimeout: 60000, maxPayload: 100000000, namespace: '/services' },
-    sessionLengthMs: Number(arg('--session-seconds') ?? 45) * 1000,
-    readOnly: true,
-    hops: [{ name: 'lb', url: parsed.origin, health: arg('--health') !== undefined, browser: true, balanced: true }],
+function num(flags: Map<string, string | true>, name: string): number | undefined {
+  const v = flags.get(name);
+  if (typeof v !== 'string') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new TargetError(`${name} must be a number, got "${v}"`);
+  return n;
+}
+
+function adhocTarget(flags: Map<string, string | true>): string {
+  const str = (name: string) => {
+    const v = flags.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  if (flags.has('--theia') && flags.has('--not-theia')) throw new TargetError('--theia and --not-theia exclude each other');
+  const adhoc: AdhocFlags = {
+    url: str('--url') as string,
+    path: str('--path'),
+    appPath: str('--app-path'),
+    health: str('--health'),
+    pingInterval: num(flags, '--ping-interval'),
+    pingTimeout: num(flags, '--ping-timeout'),
+    maxPayload: num(flags, '--max-payload'),
+    namespace: str('--namespace'),
+    cookie: str('--cookie'),
+    sessionSeconds: num(flags, '--session-seconds'),
+    theia: flags.has('--theia') ? true : flags.has('--not-theia') ? false : undefined,
   };
   const dir = path.join(projectRoot, '.cache/targets');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'adhoc.yaml');
-  writeFileSync(file, stringify(target));
+  writeFileSync(file, stringify(adhocTargetData(adhoc)));
   loadTarget(file); // validate it the way every target is validated
   return file;
 }
 
 try {
-  const url = arg('--url');
-  const named = process.argv.slice(2).find((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
-  if (!url && !named) throw new TargetError('usage: npm run smoke -- <target> | --url https://host [--path /theia/socket.io/]');
-  const targetRef = url ? adhocTarget(url) : (named as string);
+  const { named, flags } = parseArgs(process.argv.slice(2));
+  const url = flags.get('--url');
+  if (url && named) throw new TargetError(`a target file ("${named}") or --url, not both`);
+  if (!url && !named) throw new TargetError('usage: npm run smoke -- <target> | --url https://host [--path /socket.io/]');
+  if (!url && flags.size > 0) throw new TargetError(`${[...flags.keys()].join(' ')} only apply with --url`);
+  const targetRef = url ? adhocTarget(flags) : (named as string);
   const target = loadTarget(targetRef);
   console.log(`socketproof smoke: ${target.name} (${target.hops.map((h) => h.name).join(', ')}), @smoke checks only`);
   const run = await $({

@@ -39,15 +39,20 @@ export async function handshakeCheck(ctx: CheckContext): Promise<Verdict> {
     if (a.sid === b.sid) {
       return v.fail('cdn-caching', `two independent clients got the same sid ${a.sid}: a cache answers the handshake`);
     }
+    // Every client must see the values the target declares (or the run learned from the first handshake): a
+    // replica configured differently from the others shows up here, not as a mystery later.
     const wrong: string[] = [];
-    if (!a.upgrades.includes('websocket')) wrong.push(`upgrades ${JSON.stringify(a.upgrades)} lacks websocket`);
-    if (a.pingInterval !== e.pingInterval) wrong.push(`pingInterval ${a.pingInterval} ≠ ${e.pingInterval}`);
-    if (a.pingTimeout !== e.pingTimeout) wrong.push(`pingTimeout ${a.pingTimeout} ≠ ${e.pingTimeout}`);
-    if (a.maxPayload !== e.maxPayload) wrong.push(`maxPayload ${a.maxPayload} ≠ ${e.maxPayload}`);
+    opens.forEach((o, i) => {
+      const client = opens.length > 1 ? `client ${i}: ` : '';
+      if (!o.upgrades.includes('websocket')) wrong.push(`${client}upgrades ${JSON.stringify(o.upgrades)} lacks websocket`);
+      if (o.pingInterval !== e.pingInterval) wrong.push(`${client}pingInterval ${o.pingInterval} ≠ ${e.pingInterval}`);
+      if (o.pingTimeout !== e.pingTimeout) wrong.push(`${client}pingTimeout ${o.pingTimeout} ≠ ${e.pingTimeout}`);
+      if (o.maxPayload !== e.maxPayload) wrong.push(`${client}maxPayload ${o.maxPayload} ≠ ${e.maxPayload}`);
+    });
     if (wrong.length > 0) {
       // No websocket in upgrades means the server itself disabled the transport: the upgrade can never happen.
-      const cause = a.upgrades.includes('websocket') ? 'protocol-mismatch' : 'upgrade-blocked';
-      return v.fail(cause, `open packet ${JSON.stringify(a)}: ${wrong.join('; ')}`);
+      const cause = opens.every((o) => o.upgrades.includes('websocket')) ? 'protocol-mismatch' : 'upgrade-blocked';
+      return v.fail(cause, `open packet ${JSON.stringify({ ...a, sid: '…' })}: ${wrong.join('; ')}`);
     }
     return v.pass(`200 open packet ${JSON.stringify({ ...a, sid: '…' })}; 2 clients, 2 distinct sids`);
   } finally {

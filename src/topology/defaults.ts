@@ -15,7 +15,8 @@ export function healthySettings(overrides: DeepPartial<TopologySettings> = {}): 
       affinity: 'client-ip',
       forwardUpgrade: true,
       lifetimeCapMs: null,
-      idleTimeoutMs: 10_000,
+      // As the pod's nginx: an hour. A shorter idle timeout than pingInterval + pingTimeout cuts every quiet websocket.
+      idleTimeoutMs: 3_600_000,
       cdnCache: false,
     },
     pod: { forwardUpgrade: true, healthEndpoint: true, dropSetCookie: false },
