@@ -10,7 +10,7 @@
  *                                    what it serves) and written into the report
  * Exit code: Playwright's (0 green, 1 a check failed), 2 for bad input.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
 import { stringify } from 'yaml';
@@ -77,9 +77,9 @@ function adhocTarget(flags: Map<string, string | true>): string {
     sessionSeconds: num(flags, '--session-seconds'),
     theia: flags.has('--theia') ? true : flags.has('--not-theia') ? false : undefined,
   };
-  const dir = path.join(projectRoot, '.cache/targets');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'adhoc.yaml');
+  // A directory of its own per run: two smoke runs at once (CI, self-tests) must not test each other's URL.
+  mkdirSync(path.join(projectRoot, '.cache/targets'), { recursive: true });
+  const file = path.join(mkdtempSync(path.join(projectRoot, '.cache/targets/adhoc-')), 'adhoc.yaml');
   writeFileSync(file, stringify(adhocTargetData(adhoc)));
   loadTarget(file); // validate it the way every target is validated
   return file;
@@ -99,6 +99,7 @@ try {
     stdio: 'inherit',
     env: freshRunEnv({ SOCKETPROOF_TARGET: targetRef }),
   })`npx playwright test --project=${target.name} --grep @smoke`;
+  if (url) rmSync(path.dirname(targetRef), { recursive: true, force: true });
   process.exit(run.exitCode ?? 1);
 } catch (error) {
   if (error instanceof TargetError) {

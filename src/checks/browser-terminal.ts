@@ -9,6 +9,7 @@ import { joinUrl } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
 import { browserDeadlineMs } from './budget';
+import { diagnoseUpgradeFailure } from './diagnose-upgrade';
 import { type CheckContext, newProbe } from './context';
 import { diagnoseSocketFailure, servedFromCache } from './diagnose';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
@@ -143,6 +144,8 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
         return v.fail('cdn-caching', `the browser's Socket.IO requests were answered by a cache: ${watch.cached.slice(0, 3).join('; ')}`);
       }
       const failed = watch.failures[0];
+      // The page's client keeps retrying: leave it before asking, so only the replay's requests reach the target.
+      if (failed || watch.pollingOk > 0) await page.goto('about:blank').catch(() => undefined);
       if (failed) {
         v.attach(exchangesEvidence('failed Socket.IO requests in the browser', watch.failures));
         // Replay outside the browser to name the cause behind the status (cookie? origin? affinity?).
@@ -150,12 +153,12 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
         return v.fail(d.cause, `the browser's Socket.IO requests failed (${watch.failures.length}); ${d.observed}`);
       }
       if (watch.pollingOk > 0) {
-        return v.fail(
-          'upgrade-blocked',
-          refusedUpgrade()
-            ? `the page talks Socket.IO over polling (${watch.pollingOk} requests); its websocket upgrade attempt was closed before upgrading`
-            : `the page talks Socket.IO over polling (${watch.pollingOk} requests) but never upgraded to websocket within ${deadlineMs} ms`,
-        );
+        // The browser cannot show why its upgrade died (a 400 to an upgrade is not a page response): ask it raw.
+        const why = await diagnoseUpgradeFailure(ctx);
+        const seen = refusedUpgrade()
+          ? `the page talks Socket.IO over polling (${watch.pollingOk} requests); its websocket upgrade attempt was closed before upgrading`
+          : `the page talks Socket.IO over polling (${watch.pollingOk} requests) but never upgraded to websocket within ${deadlineMs} ms`;
+        return v.fail(why?.cause ?? 'upgrade-blocked', why ? `${seen}; ${why.observed}` : seen);
       }
       return v.fail('unexpected-response', `no Socket.IO traffic from the page within ${deadlineMs} ms`);
     }

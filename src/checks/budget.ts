@@ -16,7 +16,7 @@ export const SIO_CONNECT_TIMEOUT_MS = 5_000;
 /** Raw WebSocket upgrade: handshake and first frames (src/probes/websocket.ts). */
 export const RAW_UPGRADE_TIMEOUT_MS = 5_000;
 /** Requests a diagnosis may add after a failure (src/checks/diagnose.ts: page loads, handshakes, replays). */
-export const DIAGNOSIS_REQUESTS = 16;
+export const DIAGNOSIS_REQUESTS = 24;
 /** Room for the runner itself: fixtures, report attachments, a loaded machine. */
 export const MARGIN_MS = 30_000;
 /** Playwright's browser fixtures (launch, context, page) before the check starts. */

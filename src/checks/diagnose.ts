@@ -1,6 +1,25 @@
 /**
  * Diagnosis: from what a request observed to a cause in the catalogue. One place, used by every check, driven by
  * the Engine.IO code table. Nothing here knows how the target was built; it reads responses only.
+ *
+ * The same fault must get the same cause on every run, so the follow-up questions are asked by ONE client, one
+ * request after another, after the check's own concurrent clients have finished (callers make sure of that), and
+ * every question that depends on where a load balancer sends a request is asked with enough samples, in a pattern
+ * that a strict round robin cannot hide (an odd number of requests per cycle). The order of the questions:
+ *   1. Did anything answer? A network/TLS error is about reaching the target, nothing else can be asked.
+ *   2. Was it a cache? A cached answer (cache headers, a cached page handing out another replica's token) makes
+ *      every later observation meaningless: it is asked first.
+ *   3. Is the path served (404 → wrong path)?
+ *   4. The Engine.IO code, when the body has one: 1 → affinity, 3 → a proxy dropping Upgrade, 0/2/5 → the request.
+ *   5. For Forbidden (code 4), which has several causes behind a proxy:
+ *      a. does the page hand out the app's cookie at all (no → the cookie is dropped on the way);
+ *      b. are there several replicas, each with its own token (distinct tokens or replica names over several page
+ *         loads), and does the same token pass on some handshakes and fail on others → no session affinity. This
+ *         comes BEFORE the Origin question: without affinity a handshake without Origin passes or fails by chance;
+ *      c. does the handshake pass without the Origin header while it fails with it, every time → origin rejected;
+ *      d. otherwise the cookie is sent, stable and refused: the Cookie header does not reach the app.
+ * A failed WebSocket upgrade (src/checks/diagnose-upgrade.ts) asks: does a new upgrade (no sid) pass? Does the
+ * upgrade of a polling session reach the replica that knows its sid?
  */
 import type { CauseId } from '../causes/catalogue';
 import { describeEngineIoError, engineIoCodes, parseEngineIoError } from '../causes/engineio-codes';
@@ -79,10 +98,13 @@ function cachedPage(probe: EngineIoProbe, seen: string): Diagnosis | undefined {
   return undefined;
 }
 
+/** Page loads and handshakes per sample: odd, so a strict round robin over 2 replicas cannot align with it. */
+const PAGE_LOADS = 5;
+const HANDSHAKES = 5;
+
 /**
- * A Forbidden (Engine.IO code 4) has several causes behind a proxy; tell them apart with harmless follow-up
- * requests: was the app's cookie handed out at all, does the cookie keep its value across requests (several
- * replicas each with its own token, without affinity), and does the same request pass without an Origin.
+ * A Forbidden (Engine.IO code 4) has several causes behind a proxy; tell them apart with harmless sequential
+ * follow-up requests of one client, in the order written at the top of this file.
  */
 export async function diagnoseForbidden(
   probe: EngineIoProbe,
@@ -90,6 +112,8 @@ export async function diagnoseForbidden(
   forbidden: Exchange,
 ): Promise<Diagnosis> {
   const seen = summarizeExchange(forbidden);
+  const cachedFirst = cachedPage(probe, seen);
+  if (cachedFirst) return cachedFirst;
   if (cookieName) {
     // A replay probe (e.g. after a browser failure) starts with an empty jar: load the page as a browser would.
     if (!probe.http.jar.get(cookieName)) await probe.fetchAppPage();
@@ -101,7 +125,7 @@ export async function diagnoseForbidden(
     }
     const tokens = new Set<string>();
     const replicas = new Set<string>();
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < PAGE_LOADS; i++) {
       const page = await probe.fetchAppPage();
       const token = probe.http.jar.get(cookieName);
       if (token) tokens.add(token);
@@ -109,32 +133,46 @@ export async function diagnoseForbidden(
     }
     const cached = cachedPage(probe, seen);
     if (cached) return cached;
-    if (tokens.size > 1) {
+    // The token of the last page load, on several handshakes: passing on some and failing on others means the
+    // handshakes reach replicas that do and do not know it.
+    let passed = 0;
+    for (let i = 0; i < HANDSHAKES; i++) if ((await probe.handshake()).ok) passed++;
+    const several = tokens.size > 1 || replicas.size > 1;
+    if (several && passed > 0) {
       return {
         cause: 'session-affinity',
-        observed: `${seen}; 4 further page loads by the same client got ${tokens.size} different ${cookieName} values${
+        observed: `${seen}; ${PAGE_LOADS} page loads by one client got ${tokens.size} different ${cookieName} values${
           replicas.size ? ` from ${[...replicas].join(', ')}` : ''
-        }: its requests land on several replicas, each with its own token (no session affinity)`,
+        }, and the last one passed ${passed} of ${HANDSHAKES} handshakes: the client's requests land on several replicas, each with its own token (no session affinity)`,
       };
     }
   }
-  const cached = cachedPage(probe, seen);
-  if (cached) return cached;
-  const withoutOrigin = await probe.handshake({ withOrigin: false });
-  if (withoutOrigin.ok) {
+  let withoutOrigin = 0;
+  let withOrigin = 0;
+  for (let i = 0; i < HANDSHAKES; i++) {
+    if ((await probe.handshake({ withOrigin: false })).ok) withoutOrigin++;
+    if ((await probe.handshake({ withOrigin: true })).ok) withOrigin++;
+  }
+  if (withoutOrigin === HANDSHAKES && withOrigin === 0) {
     const host = new URL(forbidden.url).host;
     return {
       cause: 'origin-rejected',
-      observed: `${seen}; the same handshake without an origin header succeeds: the server rejects origin ${probe.origin} (the host it received is not ${host}, or the host is not allowed)`,
+      observed: `${seen}; ${HANDSHAKES} of ${HANDSHAKES} handshakes without an origin header succeed and none with it: the server rejects origin ${probe.origin} (the host it received is not ${host}, or the host is not allowed)`,
+    };
+  }
+  if (withoutOrigin > 0 && withOrigin > 0) {
+    return {
+      cause: 'session-affinity',
+      observed: `${seen}; the same handshake passes and fails by turns (${withOrigin}/${HANDSHAKES} with origin, ${withoutOrigin}/${HANDSHAKES} without): the client's requests land on replicas that answer differently (no session affinity)`,
     };
   }
   if (cookieName) {
     return {
       cause: 'missing-connection-cookie',
-      observed: `${seen}; the client sent ${cookieName} and it is stable, yet the server refuses it: the Cookie header does not reach the app`,
+      observed: `${seen}; the client sent ${cookieName} and it is stable, yet the server refuses it with and without an origin: the Cookie header does not reach the app`,
     };
   }
-  return { cause: 'origin-rejected', observed: `${seen}; the server's allowRequest refuses this client` };
+  return { cause: 'origin-rejected', observed: `${seen}; the server's allowRequest refuses this client, with and without an origin` };
 }
 
 /** Full diagnosis of a failed Socket.IO request: the exchange alone, then follow-ups for a Forbidden. */

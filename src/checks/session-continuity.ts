@@ -20,6 +20,8 @@ interface ClientOutcome {
   requests: number;
   replicas: string[];
   failure?: Diagnosis;
+  /** A failed exchange whose cause is asked after every client has finished (see diagnose.ts: one client at a time). */
+  undiagnosed?: Exchange;
 }
 
 async function runClient(ctx: CheckContext, probe: EngineIoProbe, index: number): Promise<ClientOutcome> {
@@ -30,8 +32,8 @@ async function runClient(ctx: CheckContext, probe: EngineIoProbe, index: number)
     if (ex.replica && outcome.replicas.at(-1) !== ex.replica) outcome.replicas.push(ex.replica);
   };
   const fail = async (ex: Exchange, why?: string): Promise<ClientOutcome> => {
-    const d = why ? { cause: 'unexpected-response' as const, observed: why } : await diagnoseSocketFailure(probe, target.connectionCookie, ex);
-    outcome.failure = { cause: d.cause, observed: `client ${index} request ${outcome.requests}: ${d.observed}` };
+    if (why) outcome.failure = { cause: 'unexpected-response', observed: why };
+    else outcome.undiagnosed = ex;
     return outcome;
   };
   const page = await probe.fetchAppPage();
@@ -96,10 +98,18 @@ export async function sessionContinuityCheck(ctx: CheckContext): Promise<Verdict
   );
   const probes = Array.from({ length: clients }, (_, i) => newProbe(ctx, i));
   const outcomes = await Promise.all(probes.map((p, i) => runClient(ctx, p, i)));
+  // Only now, with no other client of this check in flight, are the follow-up questions asked: their answers must
+  // not depend on how the other clients' requests interleaved with them at the load balancer.
+  const firstFailed = outcomes.find((o) => o.failure || o.undiagnosed);
+  if (firstFailed && !firstFailed.failure && firstFailed.undiagnosed) {
+    const o = firstFailed;
+    const d = await diagnoseSocketFailure(probes[o.index] as EngineIoProbe, target.connectionCookie, firstFailed.undiagnosed);
+    o.failure = { cause: d.cause, observed: `client ${o.index} request ${o.requests}: ${d.observed}` };
+  }
   v.attach(exchangesEvidence('requests (every client)', probes.flatMap((p) => p.http.exchanges)));
-  const failures = outcomes.filter((o) => o.failure);
+  const failures = outcomes.filter((o) => o.failure || o.undiagnosed);
   const replicaNote = (o: ClientOutcome) => (o.replicas.length > 0 ? ` [replicas answering in turn: ${o.replicas.join(' → ')}]` : '');
-  const first = failures[0];
+  const first = firstFailed;
   if (first?.failure) {
     return v.fail(
       first.failure.cause,

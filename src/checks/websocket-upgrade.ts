@@ -12,6 +12,7 @@ import type { Verdict } from '../verdict';
 import { REQUEST_TIMEOUT_MS, upgradeSettleMs } from './budget';
 import { type CheckContext, newProbe, sessionAfter } from './context';
 import { diagnoseSocketFailure, summarizeExchange } from './diagnose';
+import { diagnoseUpgradeFailure } from './diagnose-upgrade';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
 
 export const websocketUpgradeCheckName = 'websocket-upgrade';
@@ -62,6 +63,7 @@ export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict>
     const connected = await session.connected;
     if (!connected.ok) {
       v.attach(textEvidence('socket.io-client timeline', formatTimeline(session.timeline)));
+      session.close();
       return v.fail(...(await explainPollingFailure(ctx, connected.error)));
     }
     // The upgrade is attempted right after the open; give it a few round trips, never a fixed sleep.
@@ -72,12 +74,13 @@ export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict>
     v.attach(textEvidence('socket.io-client timeline', formatTimeline(session.timeline)));
     if (session.transport() !== 'websocket') {
       const upgradeError = session.timeline.find((t) => t.event === 'upgradeError');
-      return v.fail(
-        'upgrade-blocked',
-        `socket.io-client connected but stayed on ${session.transport() ?? 'nothing'}${
-          upgradeError ? ` (upgradeError: ${upgradeError.detail})` : ''
-        }: the upgrade was silently refused, the app falls back to polling`,
-      );
+      const seen = `socket.io-client connected but stayed on ${session.transport() ?? 'nothing'}${
+        upgradeError ? ` (upgradeError: ${upgradeError.detail})` : ''
+      }: the upgrade was silently refused, the app falls back to polling`;
+      // Why the probe was refused is asked raw, with the client closed so that only the replay's requests count.
+      session.close();
+      const why = await diagnoseUpgradeFailure(ctx);
+      return v.fail(why?.cause ?? 'upgrade-blocked', why ? `${seen}; ${why.observed}` : seen);
     }
     return v.pass(`raw upgrade 101, ${ns} connected; socket.io-client upgraded polling → websocket`);
   } finally {

@@ -21,8 +21,14 @@ export interface UpgradeResult {
   frames: string[];
 }
 
-export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs = 5000): Promise<UpgradeResult> {
-  const url = probe.engineUrl({ EIO: String(target.expect.eio), transport: 'websocket' }).replace(/^http/, 'ws');
+/**
+ * `sid`: upgrade an existing polling session (as socket.io-client does after polling first) instead of opening a
+ * new one: the server must know the sid, so behind a load balancer this request must reach the same replica as the
+ * handshake did. It succeeds on the `3probe` answer to `2probe`.
+ */
+export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs = 5000, sid?: string): Promise<UpgradeResult> {
+  const query: Record<string, string> = { EIO: String(target.expect.eio), transport: 'websocket', ...(sid ? { sid } : {}) };
+  const url = probe.engineUrl(query).replace(/^http/, 'ws');
   const headers: Record<string, string> = { ...probe.http.options.headers };
   const cookie = [headers.cookie, probe.http.jar.header()].filter(Boolean).join('; ');
   if (cookie) headers.cookie = cookie;
@@ -50,6 +56,7 @@ export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs
     ws.on('upgrade', (res) => {
       result.status = res.statusCode;
     });
+    if (sid) ws.on('open', () => ws.send('2probe'));
     ws.on('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -70,7 +77,12 @@ export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       const frame = isBinary ? `<binary ${data.length} bytes>` : data.toString('utf8');
       result.frames.push(frame);
-      if (!result.open) {
+      if (sid) {
+        if (frame === '3probe') {
+          result.connectAnswer = frame;
+          finish();
+        }
+      } else if (!result.open) {
         result.open = parseOpenPacket(frame);
         ws.send(namespaceConnectPacket(target.expect.namespace));
       } else if (frame.startsWith('40') || frame.startsWith('44')) {
