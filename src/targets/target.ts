@@ -16,6 +16,11 @@ export interface Hop {
   browser: boolean;
   /** Whether several replicas sit behind this hop (so session continuity is meaningful and must hold). */
   balanced: boolean;
+  /**
+   * The app path on this hop when it differs from the target's `appPath`: a real Theia serves at `/` and the proxy in
+   * front of it strips the prefix users see (`/theia/`), so its own hop is reached at `/`. The socket path moves with it.
+   */
+  appPath?: string;
 }
 
 export interface ExpectedProtocol {
@@ -114,6 +119,8 @@ export interface Target {
   embedded?: {
     /** HTTPS at the load balancer for a real hostname mapped to loopback, with a CA the suite generates and trusts. */
     tls?: { hostname: string };
+    /** The app in each pod: the mock Theia (default), or the real Theia 1.74.1 built by `npm run theia:build`. */
+    app?: 'mock-theia' | 'theia';
   };
   /**
    * Authentication a real production needs, taken from the environment (CI secrets), never written in the file:

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type LifetimeRelay, startLifetimeRelay } from './lifetime-relay';
+import { startRealTheia } from './real-theia';
 import { NGINX_BINARY, nginxArgs, renderLbConfig, renderPodConfig, rewriteUserPodConfig } from './nginx-config';
 import { freePorts } from './ports';
 import { accepts, lastLines, type ManagedProcess, spawnManaged } from './process';
@@ -49,7 +50,7 @@ export async function startTopology(settings: TopologySettings, opts: { root?: s
   };
 
   try {
-    const theias = await startAll(podNames.map((pod) => startTheia(root, pod, settings)), procs);
+    const theias = await startAll(podNames.map((pod) => startTheia(root, pod, settings, prefix)), procs);
     const theiaPorts = theias.map((t) => t.port);
     const userConfig = settings.pod.nginxConfigFile ? await readFile(settings.pod.nginxConfigFile, 'utf8') : null;
     let ports: number[] = [];
@@ -66,6 +67,8 @@ export async function startTopology(settings: TopologySettings, opts: { root?: s
               listen: `127.0.0.1:${place.listenPort}`,
               theiaPort: place.theiaPort,
               runtime: { kind: 'local', prefix: place.prefix },
+              // The real Theia serves at `/`: the pod's nginx maps the app's prefix onto it, as in production.
+              stripPrefix: settings.app === 'theia',
             });
         configs.push({ name: `nginx-${pod}.conf`, text });
       });
@@ -126,7 +129,8 @@ async function startAll<T extends { proc: ManagedProcess }>(starts: Promise<T>[]
 }
 
 /** The app process of one pod (named `theia-*` either way: logs and reports look for that prefix). */
-async function startTheia(root: string, podName: string, settings: TopologySettings) {
+async function startTheia(root: string, podName: string, settings: TopologySettings, prefix: string) {
+  if (settings.app === 'theia') return startRealTheia({ podName, prefix, settings });
   const plain = settings.app === 'plain-socketio';
   const config = JSON.stringify(plain ? { podName, port: 0 } : { podName, port: 0, ...settings.theia });
   const main = plain ? 'src/topology/plain-socketio/main.ts' : 'src/topology/mock-theia/main.ts';
