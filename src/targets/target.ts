@@ -111,6 +111,12 @@ export interface Target {
     openTerminal?: string;
     /** How long each browser step may wait (load, upgrade, ready, terminal, echo); default 8000 ms. */
     deadlineMs?: number;
+    /**
+     * How a terminal is opened (src/checks/browser-drivers.ts): `selectors` (default: ready/preload selectors, then the
+     * openTerminal keys) or `theia` (main menu Terminal → New Terminal as Theia's own system tests do; a
+     * workspace-trust dialog is declined).
+     */
+    driver?: 'selectors' | 'theia';
   };
   /** A production target: no fault injection, no writes, only `@smoke` checks are meant for it. */
   readOnly: boolean;

@@ -29,6 +29,11 @@ export async function startRealTheia({ podName, prefix, settings }: RealTheiaPod
   await Promise.all([mkdir(workspace, { recursive: true }), mkdir(config, { recursive: true })]);
   // A README in the workspace makes the explorer non-empty, as a real user's workspace is.
   await writeFile(join(workspace, 'README.md'), `# ${podName}\nWorkspace of a socketproof test pod.\n`);
+  // User settings override the build's frontend defaults (theia-app/package.json turns workspace trust off).
+  if (settings.theia.workspaceTrust !== undefined) {
+    const prefs = { 'security.workspace.trust.enabled': settings.theia.workspaceTrust };
+    await writeFile(join(config, 'settings.json'), `${JSON.stringify(prefs, null, 2)}\n`);
+  }
   const allowed = settings.theia.allowedHosts;
   const proc = await spawnManaged({
     name: `theia-${podName}`,

@@ -18,6 +18,11 @@ export interface MockTheiaSettings {
   maxPayload: number;
   /** THEIA_HOSTS: when set, the Origin's host must be one of these (besides matching Host). */
   allowedHosts?: string[];
+  /**
+   * `security.workspace.trust.enabled`: the page shows Theia's modal trust dialog once the workbench is up (a
+   * production Theia may; the local real Theia's build turns it off, so this turns it back on in its user settings).
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface LoadBalancerSettings {
