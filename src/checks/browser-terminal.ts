@@ -18,7 +18,7 @@ import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
 export const browserTerminalCheckName = 'browser-terminal';
 
 interface SocketWatch {
-  sockets: { url: string; upgraded: boolean; closed: boolean; frames: string[] }[];
+  sockets: { url: string; upgraded: boolean; closed: boolean; frames: string[]; openedAt: number; closedAt?: number }[];
   failures: Exchange[];
   pollingOk: number;
   /** Socket.IO responses a cache answered (a CDN in front of the app): never legitimate. */
@@ -33,7 +33,7 @@ function watchSockets(page: Page, socketPath: string): SocketWatch {
   const watch: SocketWatch = { sockets: [], failures: [], pollingOk: 0, cached: [] };
   page.on('websocket', (ws: WebSocket) => {
     if (!new URL(ws.url()).pathname.startsWith(socketPath.replace(/\/$/, ''))) return;
-    const entry = { url: ws.url(), upgraded: false, closed: false, frames: [] as string[] };
+    const entry: SocketWatch['sockets'][number] = { url: ws.url(), upgraded: false, closed: false, frames: [], openedAt: Date.now() };
     watch.sockets.push(entry);
     ws.on('framesent', (f) => {
       // engine.io-client sends "5" (upgrade) once the probe round trip succeeded: from then on it is websocket.
@@ -43,6 +43,7 @@ function watchSockets(page: Page, socketPath: string): SocketWatch {
     ws.on('framereceived', (f) => entry.frames.push(`< ${frameText(f.payload).slice(0, 400)}`));
     ws.on('close', () => {
       entry.closed = true;
+      entry.closedAt = Date.now();
     });
   });
   page.on('response', async (res: Response) => {
@@ -64,6 +65,14 @@ function watchSockets(page: Page, socketPath: string): SocketWatch {
     });
   });
   return watch;
+}
+
+/** The page's websockets that upgraded and were then closed under it (we never close one), with their lifetimes. */
+function cutSockets(watch: SocketWatch): string | undefined {
+  const cut = watch.sockets.filter((s) => s.upgraded && s.closedAt !== undefined);
+  if (cut.length === 0) return undefined;
+  const lived = cut.map((s) => (s.closedAt ?? 0) - s.openedAt).sort((a, b) => a - b);
+  return `the page's websocket was closed ${cut.length} time(s) after upgrading, after ${lived[0]}–${lived.at(-1)} ms each: something on the path cuts its connections (a lifetime or idle timeout)`;
 }
 
 /** Any Socket.IO app (no terminal): its own connection, once on websocket, must stay up for a while. */
@@ -127,7 +136,13 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
     }
     if (target.app === 'socket.io') return await holdConnection(v, watch, deadlineMs);
     const opened = await openTerminalInput(page, target, deadlineMs);
-    if (typeof opened === 'string') return v.fail('unexpected-response', opened);
+    if (typeof opened === 'string') {
+      const cuts = cutSockets(watch);
+      // A workbench that starts over its websocket (real Theia: seconds of RPCs) never finishes when the connection
+      // keeps being cut after upgrading: the cuts, not the page, are the finding.
+      if (cuts) return v.fail('connection-lifetime-cut', `${opened}; meanwhile ${cuts}`);
+      return v.fail('unexpected-response', opened);
+    }
     const notTyped = await typeCommand(page, target, opened, command);
     if (notTyped) return v.fail('unexpected-response', notTyped);
     const answered = await until(
