@@ -14,6 +14,7 @@ import { proxyFromEnv } from './src/probes/network';
 import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
 import { browserHome, certificatePaths, ensureBrowserTrust, ensureCertificates } from './src/tls/certificates';
 import { kindProjects, withKindCluster } from './src/kind/projects';
+import { userPodConfigProblem } from './src/topology/user-config-check';
 
 // Decided once in the runner and inherited by the workers through the environment: the workers' argv has no
 // --project, and every process must see the same list of projects.
@@ -57,6 +58,15 @@ if (process.env.TEST_WORKER_INDEX === undefined && !process.env.SOCKETPROOF_KEEP
 if (process.env.TEST_WORKER_INDEX === undefined && named.includes('cluster')) {
   const notice = clusterNotice();
   if (notice) console.log(notice);
+}
+
+// A user's own pod nginx config that nginx refuses: one line with nginx's reason, before any test starts.
+if (process.env.TEST_WORKER_INDEX === undefined && process.env.SOCKETPROOF_POD_NGINX_CONF) {
+  const problem = userPodConfigProblem(process.env.SOCKETPROOF_POD_NGINX_CONF);
+  if (problem) {
+    console.error(`socketproof: SOCKETPROOF_POD_NGINX_CONF ${problem}`);
+    process.exit(2);
+  }
 }
 
 const debianChromium = '/usr/lib/chromium/chromium';

@@ -4,6 +4,7 @@
  * hop's round-robin then sees one client at a time, which keeps the outcome of a fault the same run after run.
  */
 import type { Page } from '@playwright/test';
+import { targetAtHop } from '../targets/load';
 import type { Target } from '../targets/target';
 import type { Verdict } from '../verdict';
 import { browserTerminalCheck } from './browser-terminal';
@@ -21,7 +22,7 @@ export interface RunAllOptions {
 export async function runAllChecks(target: Target, opts: RunAllOptions = {}): Promise<Verdict[]> {
   const perHop = await Promise.all(
     target.hops.map(async (hop) => {
-      const ctx: CheckContext = { target, hop, headers: opts.headers, ca: opts.ca, resolve: opts.resolve };
+      const ctx: CheckContext = { target: targetAtHop(target, hop), hop, headers: opts.headers, ca: opts.ca, resolve: opts.resolve };
       const verdicts: Verdict[] = [];
       for (const check of trafficChecks) {
         if (check.appliesTo(hop)) verdicts.push(await check.run(ctx));

@@ -128,14 +128,27 @@ export function listTargets(): string[] {
     .map((f) => f.replace(/\.yaml$/, ''));
 }
 
-/** With embedded hop URLs filled in from the running topology. */
-export function withHopUrls(target: Target, urls: Record<string, string>): Target {
+/**
+ * With embedded hop URLs filled in from the running topology, and the paths a hop serves where the topology's
+ * proxies rewrite them (the app behind a prefix-stripping pod nginx).
+ */
+export function withHopUrls(
+  target: Target,
+  urls: Record<string, string>,
+  paths: Record<string, { appPath: string; socketPath: string } | undefined> = {},
+): Target {
   return {
     ...target,
     hops: target.hops.map((h) => {
       const url = urls[h.name];
       if (h.url === 'embedded' && !url) throw new TargetError(`target ${target.name}: the topology has no hop "${h.name}"`);
-      return h.url === 'embedded' && url ? { ...h, url } : h;
+      return h.url === 'embedded' && url ? { ...h, url, ...paths[h.name] } : h;
     }),
   };
+}
+
+/** The target as one hop sees it: the hop's own paths (when it has them) in place of the target's. */
+export function targetAtHop(target: Target, hop: Target['hops'][number]): Target {
+  if (!hop.appPath && !hop.socketPath) return target;
+  return { ...target, appPath: hop.appPath ?? target.appPath, socketPath: hop.socketPath ?? target.socketPath };
 }

@@ -16,6 +16,12 @@ export interface Hop {
   browser: boolean;
   /** Whether several replicas sit behind this hop (so session continuity is meaningful and must hold). */
   balanced: boolean;
+  /**
+   * The app page and Socket.IO path AT THIS HOP, when a proxy in front of it rewrites them (the app itself behind a
+   * prefix-stripping nginx listens at `/`); default the target's.
+   */
+  appPath?: string;
+  socketPath?: string;
 }
 
 export interface ExpectedProtocol {
@@ -114,6 +120,11 @@ export interface Target {
   embedded?: {
     /** HTTPS at the load balancer for a real hostname mapped to loopback, with a CA the suite generates and trusts. */
     tls?: { hostname: string };
+    /**
+     * Where the app itself listens behind the pod's proxy (Theia's default: `/`). Without it, a user's own pod
+     * config decides (SOCKETPROOF_POD_NGINX_CONF: the app is served where that config sends the app path).
+     */
+    appServedAt?: string;
   };
   /**
    * Authentication a real production needs, taken from the environment (CI secrets), never written in the file:
