@@ -15,6 +15,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { $ } from 'zx';
 import { clusterTest as test, expect, labelTest } from '../../fixtures';
@@ -88,7 +89,8 @@ async function runNightlyStep(secrets: Record<string, string>): Promise<NightlyR
   );
   const [shell, ...args] = step.shell;
   const run = await $({ nothrow: true, quiet: true, cwd: projectRoot, env })`${shell} ${args} ${step.run}`;
-  return { exitCode: run.exitCode ?? -1, out: run.stdout + run.stderr, reports, runnerTemp };
+  // Playwright's colour escapes (a worker's FORCE_COLOR reaches the nested run) would split the lines matched below.
+  return { exitCode: run.exitCode ?? -1, out: stripVTControlCharacters(run.stdout + run.stderr), reports, runnerTemp };
 }
 
 interface AllureResult {
