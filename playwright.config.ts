@@ -12,6 +12,7 @@ import { clusterNotice } from './fixtures/cluster';
 import { certificatesDir, headersFromEnv } from './fixtures/runtime';
 import { proxyFromEnv } from './src/probes/network';
 import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
+import { runNotices } from './src/targets/run-notices';
 import { browserHome, certificatePaths, ensureBrowserTrust, ensureCertificates } from './src/tls/certificates';
 import { kindProjects, withKindCluster } from './src/kind/projects';
 import { userPodConfigProblem } from './src/topology/user-config-check';
@@ -97,6 +98,8 @@ function browserUse(name: string): PlaywrightTestConfig['use'] {
 
 function targetProjects(): NonNullable<PlaywrightTestConfig['projects']> {
   try {
+    // An optional secret that is absent (an auth header, the target cluster's kubeconfig): said once, by the runner.
+    if (runner) for (const name of targets) for (const notice of runNotices(loadTarget(name))) console.log(notice);
     return targets.map((name) => ({
       name: loadTarget(name).name,
       testMatch: ['traffic/**/*.spec.ts', 'browser/**/*.spec.ts', 'target-cluster/**/*.spec.ts'],

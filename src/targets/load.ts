@@ -111,15 +111,25 @@ export function resolveEnvUrls(target: Target, env: NodeJS.ProcessEnv = process.
   return { ...target, hops };
 }
 
-/** The auth headers a target declares, read from the environment; a missing variable is an error naming it. */
+/**
+ * The auth headers a target declares, read from the environment. A header whose variable is unset or empty is not
+ * sent: such a header is optional (an identity-aware proxy some deployments have), and CI maps an unset secret to
+ * "". The runner says so once (unsentAuthHeaders); a load balancer that then refuses names the variable.
+ */
 export function authHeaders(target: Target, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [header, variable] of Object.entries(target.auth?.headers ?? {})) {
     const value = env[variable];
-    if (!value) throw new TargetError(`target ${target.name}: header ${header} needs ${variable} in the environment`);
-    headers[header.toLowerCase()] = value;
+    if (value) headers[header.toLowerCase()] = value;
   }
   return headers;
+}
+
+/** The declared auth headers that will not be sent, because their variable is unset or empty. */
+export function unsentAuthHeaders(target: Target, env: NodeJS.ProcessEnv = process.env): { header: string; variable: string }[] {
+  return Object.entries(target.auth?.headers ?? {})
+    .filter(([, variable]) => !env[variable])
+    .map(([header, variable]) => ({ header, variable }));
 }
 
 export function listTargets(): string[] {
