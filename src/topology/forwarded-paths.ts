@@ -29,9 +29,9 @@ export async function forwardedPaths(userConfig: string, paths: string[], prefix
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
   const upstreamPort = (recorder.address() as AddressInfo).port;
   const listenPort = await freePort();
-  const dir = join(prefix, 'nginx-paths');
+  const dir = join(prefix, 'nginx-pod-paths');
   const text = rewriteUserPodConfig(userConfig, { listenPort, theiaPort: upstreamPort, prefix: dir });
-  const { proc } = await startNginx(prefix, { name: 'nginx-paths.conf', text });
+  const { proc } = await startNginx(prefix, { name: 'nginx-pod-paths.conf', text });
   try {
     const out: ForwardedPath[] = [];
     for (const asked of paths) {
