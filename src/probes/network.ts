@@ -8,6 +8,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import tls from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 
 export interface ProxySettings {
@@ -17,7 +18,7 @@ export interface ProxySettings {
 
 export interface NetworkOptions {
   localAddress?: string;
-  /** PEM of a CA to trust in addition to the system's (never a disabled verification). */
+  /** PEM of the CAs to trust in addition to the system's, one or several (never a disabled verification). */
   ca?: string;
   /** hostname → IP address, e.g. `theia.socketproof.test → 127.0.0.1`. */
   resolve?: Record<string, string>;
@@ -47,7 +48,7 @@ export function bypassesProxy(target: URL, noProxy: string[]): boolean {
   });
 }
 
-function lookupWith(resolve: Record<string, string> | undefined): LookupFunction | undefined {
+export function lookupWith(resolve: Record<string, string> | undefined): LookupFunction | undefined {
   if (!resolve || Object.keys(resolve).length === 0) return undefined;
   return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
     const mapped = resolve[hostname.toLowerCase()];
@@ -58,15 +59,27 @@ function lookupWith(resolve: Record<string, string> | undefined): LookupFunction
   }) as LookupFunction;
 }
 
+/**
+ * The CAs a TLS client trusts: Node's `ca` REPLACES its built-in roots, so an extra CA (a company's) is added to
+ * them; a target behind a public certificate stays reachable when SOCKETPROOF_CA_FILE is set for another.
+ * Undefined without an extra CA: Node's defaults apply.
+ */
+export function trustedCas(ca: string | undefined): string[] | undefined {
+  return ca ? [...tls.rootCertificates, ca] : undefined;
+}
+
 /** An agent for one request (no keep-alive: each request is a new connection a load balancer can place). */
 export function agentFor(url: string, net: NetworkOptions = {}): http.Agent {
   const target = new URL(url);
   const secure = target.protocol === 'https:' || target.protocol === 'wss:';
   const lookup = lookupWith(net.resolve);
+  const ca = trustedCas(net.ca);
   if (net.proxy && !bypassesProxy(target, net.proxy.noProxy)) {
-    // CONNECT tunnel for every scheme: the only way a WebSocket upgrade crosses a forward proxy intact.
-    return new HttpsProxyAgent(net.proxy.url, { keepAlive: false, ...(lookup ? { lookup } : {}) }) as unknown as http.Agent;
+    // CONNECT tunnel for every scheme: the only way a WebSocket upgrade crosses a forward proxy intact. The agent's
+    // own options win over a request's (http.Agent#addRequest), so `ca` here reaches the TLS made to the target
+    // through the tunnel whichever client (ws, engine.io-client) built the request — and an https:// proxy's too.
+    return new HttpsProxyAgent(net.proxy.url, { keepAlive: false, ...(lookup ? { lookup } : {}), ...(ca ? { ca } : {}) }) as unknown as http.Agent;
   }
   const common = { keepAlive: false, localAddress: net.localAddress, ...(lookup ? { lookup } : {}) };
-  return secure ? new https.Agent({ ...common, ca: net.ca }) : new http.Agent(common);
+  return secure ? new https.Agent({ ...common, ca }) : new http.Agent(common);
 }
