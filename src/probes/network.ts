@@ -60,12 +60,20 @@ export function lookupWith(resolve: Record<string, string> | undefined): LookupF
 }
 
 /**
- * The CAs a TLS client trusts: Node's `ca` REPLACES its built-in roots, so an extra CA (a company's) is added to
- * them; a target behind a public certificate stays reachable when SOCKETPROOF_CA_FILE is set for another.
- * Undefined without an extra CA: Node's defaults apply.
+ * What a TLS client trusts: Node's `ca` REPLACES its built-in roots, so an extra CA (a company's) is added to them;
+ * a target behind a public certificate stays reachable when SOCKETPROOF_CA_FILE is set for another. Parsing ~140
+ * roots costs ~10–150 ms per context, and every probe request is a new connection: one context per CA set, reused
+ * (a `secureContext` wins over any `ca` a client library puts on its requests). Undefined: Node's defaults.
  */
-export function trustedCas(ca: string | undefined): string[] | undefined {
-  return ca ? [...tls.rootCertificates, ca] : undefined;
+const contexts = new Map<string, tls.SecureContext>();
+export function trustContext(ca: string | undefined): tls.SecureContext | undefined {
+  if (!ca) return undefined;
+  let context = contexts.get(ca);
+  if (!context) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+    contexts.set(ca, context);
+  }
+  return context;
 }
 
 /** An agent for one request (no keep-alive: each request is a new connection a load balancer can place). */
@@ -73,13 +81,14 @@ export function agentFor(url: string, net: NetworkOptions = {}): http.Agent {
   const target = new URL(url);
   const secure = target.protocol === 'https:' || target.protocol === 'wss:';
   const lookup = lookupWith(net.resolve);
-  const ca = trustedCas(net.ca);
+  const secureContext = trustContext(net.ca);
   if (net.proxy && !bypassesProxy(target, net.proxy.noProxy)) {
     // CONNECT tunnel for every scheme: the only way a WebSocket upgrade crosses a forward proxy intact. The agent's
-    // own options win over a request's (http.Agent#addRequest), so `ca` here reaches the TLS made to the target
-    // through the tunnel whichever client (ws, engine.io-client) built the request — and an https:// proxy's too.
-    return new HttpsProxyAgent(net.proxy.url, { keepAlive: false, ...(lookup ? { lookup } : {}), ...(ca ? { ca } : {}) }) as unknown as http.Agent;
+    // own options win over a request's (http.Agent#addRequest), so the trust set here reaches the TLS made to the
+    // target through the tunnel whichever client (ws, engine.io-client) built the request — and an https:// proxy's.
+    const trust = secureContext ? { secureContext } : {};
+    return new HttpsProxyAgent(net.proxy.url, { keepAlive: false, ...(lookup ? { lookup } : {}), ...trust }) as unknown as http.Agent;
   }
   const common = { keepAlive: false, localAddress: net.localAddress, ...(lookup ? { lookup } : {}) };
-  return secure ? new https.Agent({ ...common, ca }) : new http.Agent(common);
+  return secure ? new https.Agent({ ...common, ...(secureContext ? { secureContext } : {}) }) : new http.Agent(common);
 }

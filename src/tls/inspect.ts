@@ -12,7 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
-import { bypassesProxy, lookupWith, type NetworkOptions, trustedCas } from '../probes/network';
+import { bypassesProxy, lookupWith, type NetworkOptions, trustContext } from '../probes/network';
 import { type CertificateFacts, type TlsFailureKind, tlsKindOfNodeError } from './failure';
 
 export interface TlsInspection {
@@ -88,7 +88,7 @@ export async function inspectTls(url: string, net: NetworkOptions = {}, timeoutM
     const conn = tls.connect({
       ...(socket ? { socket } : { host: hostname, port, ...(lookup ? { lookup } : {}) }),
       servername: isIP(hostname) ? undefined : hostname,
-      ca: trustedCas(net.ca),
+      secureContext: trustContext(net.ca),
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
     });
