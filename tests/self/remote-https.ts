@@ -16,6 +16,8 @@ import { startTopology } from '../../src/topology/topology';
 import type { LoadBalancerSettings, RunningTopology } from '../../src/topology/types';
 
 export const remoteTarget = 'tests/self/https-remote.yaml';
+/** The @smoke checks on its one hop: handshake, session-continuity, websocket-upgrade, connection-lifetime, health, browser-terminal. */
+export const smokeChecks = 6;
 export const companyIssuer = 'O=Selftest Corp, CN=socketproof selftest company CA';
 
 export interface CompanyPki {
@@ -82,6 +84,7 @@ export async function smokeRemote(env: Record<string, string>): Promise<SmokeRun
     env: freshRunEnv({ SOCKETPROOF_REPORTS_DIR: reports, ...env }, inheritedSettings()),
   })`npx tsx scripts/smoke.ts ${remoteTarget}`;
   const ms = Date.now() - started;
+  console.log(`smoke run ${remoteTarget}: exit ${run.exitCode}, ${ms} ms`);
   const dir = path.join(reports, 'allure-results');
   const results = readdirSync(dir)
     .filter((f) => f.endsWith('-result.json'))
@@ -109,12 +112,15 @@ function filesUnder(dir: string): string[] {
 
 /** Every file the run generated (zips unpacked first, the Allure HTML report built) that contains a secret. */
 export async function filesContaining(run: SmokeRun, secrets: string[]): Promise<string[]> {
+  const started = Date.now();
   await $({ quiet: true })`npx allure generate ${path.join(run.reports, 'allure-results')} -o ${path.join(run.reports, 'allure-report')}`;
   for (const zip of filesUnder(run.reports).filter((f) => f.endsWith('.zip'))) {
     execFileSync('python3', ['-m', 'zipfile', '-e', zip, `${zip}.unpacked`]);
   }
-  return filesUnder(run.reports).filter((f) => {
+  const leaks = filesUnder(run.reports).filter((f) => {
     const text = readFileSync(f).toString('latin1');
     return secrets.some((s) => text.includes(s));
   });
+  console.log(`leak check (allure report built, zips unpacked, ${filesUnder(run.reports).length} files): ${Date.now() - started} ms`);
+  return leaks;
 }
