@@ -8,9 +8,12 @@
  * Chromium.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { $ } from 'zx';
+import { freshRunEnv } from '../../src/runner-env';
 import { companyIssuer, companyPki, filesContaining, smokeChecks, smokeRemote, verdictOf, withLoadBalancer } from './remote-https';
 
 test.describe('a CA of its own and an Authorization check at the load balancer', () => {
@@ -75,5 +78,18 @@ test.describe('a CA of its own and an Authorization check at the load balancer',
       const category = categories.find((c) => c.name === "TLS: the server's certificate is not signed by a trusted CA");
       expect(run.results.every((r) => new RegExp(category?.messageRegex ?? '^$').test(r.message))).toBe(true);
     });
+  });
+
+  test('a CA file without a certificate: exit 2 and one line naming the variable, before anything starts', { tag: '@selftest' }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'socketproof-bad-ca-'));
+    const file = path.join(dir, 'company-ca.pem');
+    writeFileSync(file, 'the CA is on the wiki\n');
+    // Reports in a directory of its own: the nested runner cleans its reports' allure-results before it starts.
+    const env = freshRunEnv({ SOCKETPROOF_CA_FILE: file, SOCKETPROOF_REPORTS_DIR: dir });
+    const run = await $({ nothrow: true, quiet: true, env })`npx tsx scripts/smoke.ts local`;
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `socketproof: SOCKETPROOF_CA_FILE=${file}: no PEM certificate in it (expected -----BEGIN CERTIFICATE----- blocks)`,
+    ]);
   });
 });
