@@ -13,7 +13,7 @@ import { certificatesDir, headersFromEnv } from './fixtures/runtime';
 import { proxyFromEnv } from './src/probes/network';
 import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
 import { runNotices } from './src/targets/run-notices';
-import { browserHome, certificatePaths, ensureBrowserTrust, ensureCertificates } from './src/tls/certificates';
+import { browserNetwork } from './src/tls/browser-launch';
 import { kindProjects, withKindCluster } from './src/kind/projects';
 import { userPodConfigProblem } from './src/topology/user-config-check';
 
@@ -76,18 +76,16 @@ const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChr
 const proxy = proxyFromEnv();
 const runner = process.env.TEST_WORKER_INDEX === undefined;
 
-/** Browser settings a target needs: its auth headers, and for an embedded HTTPS target the name and the trust. */
+/**
+ * Browser settings a target needs: its auth headers, and the trust the Node clients have too (the embedded HTTPS
+ * target's CA and name, SOCKETPROOF_CA_FILE for any target).
+ */
 function browserUse(name: string): PlaywrightTestConfig['use'] {
   const target = loadTarget(name);
-  const args = ['--disable-quic'];
-  let env: Record<string, string> | undefined;
-  const tls = target.embedded?.tls;
-  if (tls) {
-    // Certificates are made once, by the runner, before any worker starts a browser.
-    const certs = runner ? ensureCertificates(certificatesDir, tls.hostname) : certificatePaths(certificatesDir, tls.hostname);
-    args.push(`--host-resolver-rules=MAP ${tls.hostname} 127.0.0.1`);
-    env = { ...(process.env as Record<string, string>), HOME: runner ? ensureBrowserTrust(certs) : browserHome(certs) };
-  }
+  // Certificates and the NSS database are made once, by the runner, before any worker starts a browser.
+  const net = browserNetwork(target, { dir: certificatesDir, make: runner });
+  const args = ['--disable-quic', ...net.args];
+  const env = net.env;
   return {
     targetName: name,
     // The browser sends what the probes send: SOCKETPROOF_HEADER_* and the target's auth (from the environment).

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { causes } from '../src/causes/catalogue';
 import { formatVerdictTable, runAllChecks } from '../src/checks/run-all';
-import { openRuntime } from '../fixtures/runtime';
+import { certificatesDir, openRuntime } from '../fixtures/runtime';
+import { browserNetwork } from '../src/tls/browser-launch';
 import { TargetError } from '../src/targets/load';
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));
@@ -26,7 +27,11 @@ try {
 }
 const debianChromium = '/usr/lib/chromium/chromium';
 const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
-const browser = process.argv.includes('--no-browser') ? undefined : await chromium.launch({ executablePath });
+// The browser trusts and reaches what the Node probes do (SOCKETPROOF_CA_FILE, the embedded HTTPS target's CA and name).
+const net = browserNetwork(runtime.target, { dir: certificatesDir, make: true });
+const browser = process.argv.includes('--no-browser')
+  ? undefined
+  : await chromium.launch({ executablePath, args: ['--disable-quic', ...net.args], env: net.env });
 try {
   const page = browser ? await browser.newPage({ extraHTTPHeaders: runtime.headers }) : undefined;
   const verdicts = await runAllChecks(runtime.target, { page, headers: runtime.headers, ca: runtime.ca, resolve: runtime.resolve });

@@ -8,6 +8,7 @@ import type { Locator, Page, Response, WebSocket } from '@playwright/test';
 import { joinUrl } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
+import { diagnoseNavigation } from './browser-navigation';
 import { browserDeadlineMs } from './budget';
 import { diagnoseUpgradeFailure } from './diagnose-upgrade';
 import { type CheckContext, newProbe } from './context';
@@ -148,9 +149,10 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
       ),
     );
   try {
-    const nav = await page.goto(joinUrl(hop.url, target.appPath)).catch((e: Error) => e);
-    if (nav instanceof Error) return v.fail('target-unreachable', `the app page did not load: ${nav.message.split('\n')[0]}`);
-    if (!nav?.ok()) return v.fail(nav?.status() === 404 ? 'wrong-path' : 'unexpected-response', `the app page answered ${nav?.status()}`);
+    const pageUrl = joinUrl(hop.url, target.appPath);
+    const nav = await page.goto(pageUrl).catch((e: Error) => e);
+    const navFailure = await diagnoseNavigation(nav, pageUrl, ctx);
+    if (navFailure) return v.fail(navFailure.cause, navFailure.observed);
     // Stop waiting as soon as the outcome is known: upgraded, or a websocket attempt that died before upgrading.
     const refusedUpgrade = () => watch.sockets.some((s) => s.closed && !s.upgraded);
     await until(() => watch.sockets.some((s) => s.upgraded && !s.closed) || refusedUpgrade() || watch.failures.length > 2, deadlineMs);

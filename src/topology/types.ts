@@ -42,7 +42,15 @@ export interface LoadBalancerSettings {
    * HTTPS with host-based routing, like a production ingress: only `serverName` is routed to the pods; any other
    * Host gets 421. The certificate comes from a CA the suite generates and trusts explicitly.
    */
-  tls?: { certFile: string; keyFile: string; serverName: string };
+  tls?: {
+    certFile: string;
+    keyFile: string;
+    serverName: string;
+    /** HTTP/2 on the TLS listener, as GKE's LB offers: pages and polling go h2, a WebSocket still upgrades on HTTP/1.1. */
+    http2?: boolean;
+  };
+  /** An identity-aware proxy in front of everything: a request without exactly this Authorization value gets 401. */
+  requireAuthorization?: string;
 }
 
 export interface PodSettings {
