@@ -38,3 +38,26 @@ test('a 401 from the load balancer is auth-rejected on every check, naming the v
     expect(await filesContaining(run, [wanted, sent]), 'files that contain a planted token').toEqual([]);
   });
 });
+
+test('without the optional auth secret the header is not sent, and the 401 says which variable to set', { tag: '@selftest' }, async () => {
+  test.setTimeout(300_000);
+  const wanted = `sp-planted-iap-${randomBytes(6).toString('hex')}`;
+  const lb = { tls: { ...companyPki().cert('ip'), serverName: '127.0.0.1' }, requireAuthorization: `Bearer ${wanted}` };
+  await withLoadBalancer(lb, async (topology) => {
+    // As the nightly hands over an unset secret: the variable exists and is empty.
+    const run = await smokeRemote({
+      SOCKETPROOF_PRODUCTION_URL: topology.lbUrl,
+      SOCKETPROOF_PRODUCTION_AUTHORIZATION: '',
+      SOCKETPROOF_CA_FILE: companyPki().bundle,
+    });
+    expect(run.exitCode, run.out).toBe(1);
+    expect(run.out).toContain('header Authorization not sent: SOCKETPROOF_PRODUCTION_AUTHORIZATION is unset or empty');
+    expect(run.results).toHaveLength(smokeChecks);
+    for (const r of run.results) {
+      const v = verdictOf(r);
+      expect(v.cause, r.message).toBe('auth-rejected');
+      expect(v.observed).toMatch(/→ 401: refused before the app \(not an Engine\.IO answer; no credential header sent\); check SOCKETPROOF_PRODUCTION_AUTHORIZATION/);
+    }
+    expect(run.out).not.toContain(wanted);
+  });
+});
