@@ -38,8 +38,8 @@ export function markers(p: string): Expected[] {
   return out;
 }
 
-export function lint(p: string, options: Partial<LintOptions> = {}): LintReport {
-  return lintPaths([p], { ...defaultLintOptions, socketPaths: [], healthPaths: [], ...options });
+export function lint(p: string | string[], options: Partial<LintOptions> = {}): LintReport {
+  return lintPaths(Array.isArray(p) ? p : [p], { ...defaultLintOptions, socketPaths: [], healthPaths: [], ...options });
 }
 
 /** A finding as `file:line rule severity` with an absolute file, sortable and comparable. */
