@@ -20,6 +20,8 @@ export interface LintCommand {
 
 export const LINT_USAGE = `usage: npm run lint -- <files or folders…> [--format text|json|sarif] [--fail-on error|warning|info] [--session-seconds N] [--ping-interval MS] [--ping-timeout MS] [--socket-path P]… [--health-path P]…`;
 
+const valueFlags = ['--format', '--fail-on', '--session-seconds', '--ping-interval', '--ping-timeout', '--socket-path', '--health-path'];
+
 function positiveInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0) throw new LintInputError(`${flag} needs a positive whole number, not "${value}"`);
   return Number(value);
@@ -44,6 +46,7 @@ export function parseLintArgs(argv: string[]): LintCommand {
       cmd.help = true;
       continue;
     }
+    if (!valueFlags.includes(flag)) throw new LintInputError(`unknown option ${flag} (${LINT_USAGE})`);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new LintInputError(`${flag} needs a value (${LINT_USAGE})`);
     switch (flag) {
@@ -70,8 +73,6 @@ export function parseLintArgs(argv: string[]): LintCommand {
       case '--health-path':
         cmd.options.healthPaths.push(urlPath(flag, value));
         break;
-      default:
-        throw new LintInputError(`unknown option ${flag} (${LINT_USAGE})`);
     }
   }
   if (!cmd.help && cmd.paths.length === 0) throw new LintInputError(`no files or folders to lint (${LINT_USAGE})`);
