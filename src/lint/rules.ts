@@ -242,7 +242,6 @@ export const rules: Rule[] = [
     title: 'The health check path is not answered by nginx',
     meaning:
       "The load balancer's health check gets no 200: pods are marked unhealthy and taken out (502 for every user), or the check is handed to the app, which may have no such endpoint (Theia has none).",
-    fix: 'routing-to-combined-service',
     sources: [src.location, src.healthChecks],
   },
   {
