@@ -4,10 +4,11 @@
  * two real runs of the script through npm (the nightly workflow's exact invocation).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { parse } from 'yaml';
 import { runLintCli } from '../../src/lint/cli';
 import { projectRoot } from '../../src/targets/load';
 
@@ -80,5 +81,24 @@ test.describe('npm run lint: exit codes and bad input', { tag: '@lint' }, () => 
     expect(missing.status).toBe(2);
     expect(missing.stderr.trim()).toBe('socketproof lint: kind/manifests/nope: no such file or directory');
     expect(execFileSync('npx', ['tsx', 'scripts/lint.ts', '--help'], { cwd: projectRoot, encoding: 'utf8' })).toContain('nginx-upgrade-headers');
+  });
+
+  test("the nightly workflow's lint step, run as written, gives a SARIF log of the repo's deployed files and no error", () => {
+    const workflow = parse(readFileSync(path.join(projectRoot, '.github/workflows/nightly.yml'), 'utf8')) as {
+      permissions: Record<string, string>;
+      jobs: { smoke: { steps: { name?: string; run?: string; uses?: string; with?: Record<string, string> }[] } };
+    };
+    expect(workflow.permissions['security-events']).toBe('write');
+    const steps = workflow.jobs.smoke.steps;
+    const lintStep = steps.find((s) => s.name === 'Lint manifests and nginx config');
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    const [command = '', target = ''] = (lintStep?.run ?? '').split(' > ');
+    expect(upload?.with?.sarif_file).toBe(target.trim());
+    const [npm, ...args] = command.trim().split(/\s+/);
+    const run = spawnSync(npm as string, args, { cwd: projectRoot, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const sarif = JSON.parse(run.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results.map((r: { level: string }) => r.level)).toEqual(['note']);
   });
 });
