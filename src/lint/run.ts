@@ -1,7 +1,8 @@
 /**
  * One lint run: read every file (manifests with positions, nginx configs through the real grammar, nginx configs
- * held in ConfigMaps), judge the manifests together as one set (a Service in one file, its BackendConfig in
- * another), judge each nginx config with the health paths the manifests declare, then apply inline suppressions.
+ * held in ConfigMaps), judge the manifests of each folder together as one set (a Service in one file, its
+ * BackendConfig in another), judge each nginx config with the health paths the manifests declare, then apply
+ * inline suppressions.
  * Bad input (a missing file, YAML or nginx syntax that does not parse) throws LintInputError.
  */
 import { readFileSync } from 'node:fs';
@@ -77,15 +78,18 @@ export function lintFiles(files: LintFile[], options: LintOptions): LintReport {
   }
   for (const config of configs) comments.push(...config.comments);
 
-  const set = new ManifestSet(docs);
-  const nginxOptions = { ...options, healthPaths: options.healthPaths.length > 0 ? options.healthPaths : healthPaths(set) };
+  const sets = manifestSets(docs);
+  const paths = [...new Set(sets.flatMap(healthPaths))];
+  const nginxOptions = { ...options, healthPaths: options.healthPaths.length > 0 ? options.healthPaths : paths };
   const findings = [
     ...annotationRules(docs),
-    ...serviceRules(set),
-    ...backendConfigRules(set, options),
-    ...affinityRules(set),
-    ...routingRules(set),
-    ...ingressNginxRules(set, options),
+    ...sets.flatMap((set) => [
+      ...serviceRules(set),
+      ...backendConfigRules(set, options),
+      ...affinityRules(set),
+      ...routingRules(set),
+      ...ingressNginxRules(set, options),
+    ]),
     ...configs.flatMap((c) => lintNginxConfig(c, nginxOptions)),
   ];
   return {
@@ -95,6 +99,16 @@ export function lintFiles(files: LintFile[], options: LintOptions): LintReport {
     nginxConfigs: configs.length,
     texts,
   };
+}
+
+/**
+ * The objects of one folder form one set, as `kubectl apply -f <folder>` applies them: linting `kind/` must not
+ * judge the healthy Service with the broken set's BackendConfig of the same name.
+ */
+function manifestSets(docs: ManifestDoc[]): ManifestSet[] {
+  const byDir = new Map<string, ManifestDoc[]>();
+  for (const d of docs) byDir.set(path.dirname(d.file), [...(byDir.get(path.dirname(d.file)) ?? []), d]);
+  return [...byDir.values()].map((group) => new ManifestSet(group));
 }
 
 export function lintPaths(paths: string[], options: LintOptions): LintReport {

@@ -71,6 +71,14 @@ test.describe('lint on the project files', { tag: '@lint' }, () => {
     expect(report.findings.map((f) => f.fix)).toEqual(['backendconfig-timeout', 'cdn-off', 'routing-to-combined-service', 'backendconfig-session-affinity']);
   });
 
+  test('a folder of folders: each folder is its own set (kind/ gives the healthy and the broken findings, nothing more)', () => {
+    const report = lint(at('kind'));
+    expect(summary(report.findings)).toEqual([
+      ...summary(lint(at('kind/manifests/broken')).findings),
+      'info service-affinity-ignored kind/manifests/healthy/service.yaml:17',
+    ]);
+  });
+
   test('the nginx configs every target renders: no finding for the healthy topology', () => {
     for (const [name, overrides] of [
       ['mock Theia at /theia/', {}],
