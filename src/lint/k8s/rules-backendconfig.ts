@@ -16,29 +16,13 @@ export function backendConfigRules(set: ManifestSet, options: LintOptions): Find
   for (const md of set.ofKind('BackendConfig')) {
     const spec = specOf(md.object);
     const name = nameOf(md);
-    if (spec.timeoutSec === undefined) {
-      findings.push(
-        manifestFinding(
-          'backendconfig-timeout',
-          'error',
-          md,
-          ['spec', 'timeoutSec'],
-          `${name} sets no timeoutSec: GKE's ${GKE_DEFAULT_TIMEOUT_SEC} s default ends every WebSocket after ${GKE_DEFAULT_TIMEOUT_SEC} s, short of the ${need} s session (set timeoutSec: ${need})`,
-          { fix: 'backendconfig-timeout' },
-        ),
-      );
-    } else if (spec.timeoutSec < need) {
-      findings.push(
-        manifestFinding(
-          'backendconfig-timeout',
-          'error',
-          md,
-          ['spec', 'timeoutSec'],
-          `${name}: timeoutSec ${spec.timeoutSec} s ends every WebSocket before the ${need} s session does`,
-          { fix: 'backendconfig-timeout' },
-        ),
-      );
-    }
+    const timeout =
+      spec.timeoutSec === undefined
+        ? `${name} sets no timeoutSec: GKE's ${GKE_DEFAULT_TIMEOUT_SEC} s default ends every WebSocket after ${GKE_DEFAULT_TIMEOUT_SEC} s, short of the ${need} s session (set timeoutSec: ${need})`
+        : spec.timeoutSec < need
+          ? `${name}: timeoutSec ${spec.timeoutSec} s ends every WebSocket before the ${need} s session does`
+          : undefined;
+    if (timeout) findings.push(manifestFinding('backendconfig-timeout', 'error', md, ['spec', 'timeoutSec'], timeout, { fix: 'backendconfig-timeout' }));
     if (spec.cdn?.enabled === true) {
       findings.push(
         manifestFinding('backendconfig-cdn', 'error', md, ['spec', 'cdn', 'enabled'], `${name} has cdn.enabled: true: Cloud CDN may answer Socket.IO polling requests`, {

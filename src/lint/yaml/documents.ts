@@ -6,6 +6,7 @@
  */
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { K8sObject } from '../../k8s/objects';
+import { yamlErrorSuffix } from '../../k8s/yaml-error';
 import { LintInputError } from '../types';
 
 export interface ManifestDoc {
@@ -35,11 +36,7 @@ export function parseYamlFile(text: string, file: string): YamlFile {
   let skipped = 0;
   for (const doc of parseAllDocuments(text, { lineCounter, keepSourceTokens: true })) {
     const error = doc.errors[0];
-    if (error) {
-      const where = error.linePos?.[0] ? ` (line ${error.linePos[0].line})` : '';
-      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      throw new LintInputError(`${file}: not valid YAML${where}: ${reason}`);
-    }
+    if (error) throw new LintInputError(`${file}: not valid YAML${yamlErrorSuffix(error)}`);
     const data = doc.toJS() as unknown;
     if (data === null || data === undefined) continue;
     if (!isK8sObject(data)) {
