@@ -73,6 +73,13 @@ test.describe('npm run lint: exit codes and bad input', { tag: '@lint' }, () => 
     }
   });
 
+  test('objects with fields of the wrong shape are linted, not a crash', () => {
+    const r = run([path.join(projectRoot, 'tests/lint/fixtures/malformed')]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('5 objects');
+  });
+
   test('the real script through npm: SARIF on stdout with --silent (as the nightly runs it), exit 1 on errors, 2 on a missing file', () => {
     const sarif = spawnSync('npm', ['run', '--silent', 'lint', '--', 'kind/manifests/broken', '--format', 'sarif'], { cwd: projectRoot, encoding: 'utf8' });
     expect(sarif.status).toBe(1);

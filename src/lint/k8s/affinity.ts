@@ -9,16 +9,16 @@
 import { resolveBackendConfig } from '../../k8s/backend-config-annotation';
 import { specOf } from '../../k8s/backendconfig-spec';
 import type { ManifestDoc } from '../yaml/documents';
-import { type ManifestSet, routesTo, servicePorts } from './model';
+import { annotationsOf, type ManifestSet, record, routesTo, servicePorts } from './model';
 
 export function serviceAffinity(service: ManifestDoc): string | undefined {
-  const value = (service.object.spec as { sessionAffinity?: string } | undefined)?.sessionAffinity;
-  return value && value !== 'None' ? value : undefined;
+  const value = record(service.object.spec).sessionAffinity;
+  return typeof value === 'string' && value !== 'None' ? value : undefined;
 }
 
 /** Is the Service behind GKE's load balancer: routed by a GKE Ingress, or carrying GKE's load balancer annotations. */
 export function behindGke(set: ManifestSet, service: ManifestDoc): boolean {
-  const annotations = service.object.metadata.annotations ?? {};
+  const annotations = annotationsOf(service.object);
   return routesTo(set, service, 'gke').length > 0 || ['cloud.google.com/neg', 'cloud.google.com/backend-config', 'beta.cloud.google.com/backend-config'].some((a) => a in annotations);
 }
 
@@ -46,7 +46,7 @@ export interface NginxRouting {
 
 export function nginxRouting(set: ManifestSet, service: ManifestDoc): NginxRouting {
   const routes = routesTo(set, service, 'nginx');
-  const annotations = routes.map((r) => r.ingress.object.metadata.annotations ?? {});
+  const annotations = routes.map((r) => annotationsOf(r.ingress.object));
   return {
     routed: routes.length > 0,
     affinity: annotations.some((a) => nginxAffinityKeys.some((k) => a[k] !== undefined && a[k] !== '')),

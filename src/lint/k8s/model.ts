@@ -21,9 +21,23 @@ export class ManifestSet {
   /** Anything GKE-specific in the set: a class-less Ingress is then GKE's (its default controller). */
   get gkeSignals(): boolean {
     return this.docs.some(
-      (d) => d.object.kind === 'BackendConfig' || Object.keys(d.object.metadata.annotations ?? {}).some((k) => k.startsWith('cloud.google.com/')),
+      (d) => d.object.kind === 'BackendConfig' || Object.keys(annotationsOf(d.object)).some((k) => k.startsWith('cloud.google.com/')),
     );
   }
+}
+
+/** A field as a list, or empty when a manifest has something else there (the API server would reject it; lint goes on). */
+export function list<T>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+/** A field as a string map, or empty when it is not one. */
+export function record(value: unknown): Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, string>) : {};
+}
+
+export function annotationsOf(o: K8sObject): Record<string, string> {
+  return record(o.metadata.annotations);
 }
 
 export function sameNamespace(o: K8sObject, namespace: string | undefined): boolean {
@@ -36,9 +50,9 @@ const gceClasses = ['gce', 'gce-internal', 'gce-regional-external', 'gce-multi-c
 export type IngressController = 'gke' | 'nginx' | 'other';
 
 export function ingressController(ingress: K8sObject, set: ManifestSet): IngressController {
-  const annotations = ingress.metadata.annotations ?? {};
-  const cls = annotations['kubernetes.io/ingress.class'] ?? (ingress.spec as { ingressClassName?: string } | undefined)?.ingressClassName;
-  if (cls !== undefined) return gceClasses.includes(cls) ? 'gke' : cls.includes('nginx') ? 'nginx' : 'other';
+  const annotations = annotationsOf(ingress);
+  const cls = annotations['kubernetes.io/ingress.class'] ?? record(ingress.spec).ingressClassName;
+  if (typeof cls === 'string') return gceClasses.includes(cls) ? 'gke' : cls.includes('nginx') ? 'nginx' : 'other';
   if (Object.keys(annotations).some((k) => k.startsWith('nginx.ingress.kubernetes.io/'))) return 'nginx';
   return set.gkeSignals ? 'gke' : 'other';
 }
@@ -57,21 +71,21 @@ interface Backend {
 }
 
 export function ingressBackends(ingress: K8sObject): IngressBackend[] {
-  const spec = (ingress.spec ?? {}) as {
+  const spec = record(ingress.spec) as {
     defaultBackend?: Backend;
     rules?: { host?: string; http?: { paths?: { path?: string; pathType?: string; backend?: Backend }[] } }[];
   };
   const out: IngressBackend[] = [];
   const add = (backend: Backend | undefined, path: YamlPath, route: string) => {
-    const svc = backend?.service;
-    if (!svc?.name) return;
+    const svc = record(backend).service as Backend['service'];
+    if (typeof svc?.name !== 'string') return;
     const port = svc.port?.name ?? svc.port?.number;
     const portPath = svc.port?.name !== undefined ? ['port', 'name'] : svc.port?.number !== undefined ? ['port', 'number'] : ['name'];
     out.push({ service: svc.name, port, path: [...path, 'service', ...portPath], route });
   };
   add(spec.defaultBackend, ['spec', 'defaultBackend'], 'defaultBackend');
-  for (const [r, rule] of (spec.rules ?? []).entries()) {
-    for (const [i, p] of (rule.http?.paths ?? []).entries()) {
+  for (const [r, rule] of list<NonNullable<typeof spec.rules>[number]>(spec.rules).entries()) {
+    for (const [i, p] of list<{ path?: string; pathType?: string; backend?: Backend }>(record(rule).http && record(record(rule).http).paths).entries()) {
       const route = `${rule.host ? `${rule.host} ` : ''}${p.path ?? '/'} (${p.pathType ?? 'ImplementationSpecific'})`;
       add(p.backend, ['spec', 'rules', r, 'http', 'paths', i, 'backend'], route);
     }
@@ -104,21 +118,21 @@ interface PodTemplate {
 
 export const workloadKinds = ['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet'];
 
-export function podTemplate(workload: K8sObject): PodTemplate | undefined {
-  return (workload.spec as { template?: PodTemplate } | undefined)?.template;
+export function podTemplate(workload: K8sObject): PodTemplate {
+  return record(record(workload.spec).template) as PodTemplate;
 }
 
 export function containersOf(workload: K8sObject): Container[] {
-  return podTemplate(workload)?.spec?.containers ?? [];
+  return list<Container>(record(podTemplate(workload).spec).containers).filter((c) => typeof c === 'object' && c !== null);
 }
 
 /** Workloads whose pods a Service selects (same namespace, every selector label on the pod template). */
 export function selectedWorkloads(set: ManifestSet, service: K8sObject): ManifestDoc[] {
-  const selector = (service.spec as { selector?: Record<string, string> } | undefined)?.selector;
-  if (!selector || Object.keys(selector).length === 0) return [];
+  const selector = record(record(service.spec).selector);
+  if (Object.keys(selector).length === 0) return [];
   return set.docs.filter((d) => {
     if (!workloadKinds.includes(d.object.kind) || !sameNamespace(d.object, service.metadata.namespace)) return false;
-    const labels = podTemplate(d.object)?.metadata?.labels ?? {};
+    const labels = record(record(podTemplate(d.object).metadata).labels);
     return Object.entries(selector).every(([k, v]) => labels[k] === v);
   });
 }
@@ -130,7 +144,7 @@ export interface ServicePortSpec {
 }
 
 export function servicePorts(service: K8sObject): ServicePortSpec[] {
-  return (service.spec as { ports?: ServicePortSpec[] } | undefined)?.ports ?? [];
+  return list<ServicePortSpec>(record(service.spec).ports).filter((p) => typeof p === 'object' && p !== null);
 }
 
 export function findServicePort(service: K8sObject, key: string | number | undefined): ServicePortSpec | undefined {
@@ -142,7 +156,7 @@ export function findServicePort(service: K8sObject, key: string | number | undef
 export function servingContainer(workload: K8sObject, port: ServicePortSpec): { container: Container; containerPort: number } | undefined {
   const target = port.targetPort ?? port.port;
   for (const container of containersOf(workload)) {
-    for (const p of container.ports ?? []) {
+    for (const p of list<ContainerPort>(container.ports)) {
       if (typeof target === 'string' ? p.name === target : p.containerPort === target) return { container, containerPort: p.containerPort };
     }
   }

@@ -12,7 +12,7 @@ import type { Finding } from '../types';
 import type { ManifestDoc } from '../yaml/documents';
 import { backendConfigAffinity, behindGke, nginxRouting, serviceAffinity } from './affinity';
 import { manifestFinding } from './finding';
-import { nameOf, type ManifestSet, selectedWorkloads, workloadKinds } from './model';
+import { type ManifestSet, nameOf, record, selectedWorkloads, workloadKinds } from './model';
 
 function ignoredServiceAffinity(set: ManifestSet, service: ManifestDoc, value: string): Finding[] {
   const findings: Finding[] = [];
@@ -58,7 +58,8 @@ function ignoredServiceAffinity(set: ManifestSet, service: ManifestDoc, value: s
 
 function replicasOf(workload: ManifestDoc): number {
   if (workload.object.kind === 'DaemonSet') return 2; // one pod per node: several as soon as the cluster has two nodes
-  return (workload.object.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+  const replicas = record(workload.object.spec).replicas as unknown;
+  return typeof replicas === 'number' ? replicas : 1;
 }
 
 export function affinityRules(set: ManifestSet): Finding[] {

@@ -7,13 +7,13 @@
 import type { Finding } from '../types';
 import type { ManifestDoc } from '../yaml/documents';
 import { manifestFinding } from './finding';
-import { nameOf } from './model';
+import { annotationsOf, nameOf } from './model';
 import { describeSource, hintFor, isWatched, lookup, nearest } from './registry';
 
 export function annotationRules(docs: ManifestDoc[]): Finding[] {
   const findings: Finding[] = [];
   for (const md of docs) {
-    for (const key of Object.keys(md.object.metadata.annotations ?? {})) {
+    for (const key of Object.keys(annotationsOf(md.object))) {
       if (!isWatched(key)) continue;
       const path = ['metadata', 'annotations', key];
       const readers = lookup(key);

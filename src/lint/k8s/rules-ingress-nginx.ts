@@ -6,7 +6,7 @@
 import type { Finding, LintOptions } from '../types';
 import { formatMs } from '../nginx/time';
 import { manifestFinding } from './finding';
-import { nameOf, ingressController, type ManifestSet } from './model';
+import { annotationsOf, ingressController, type ManifestSet, nameOf } from './model';
 
 const key = 'nginx.ingress.kubernetes.io/proxy-read-timeout';
 
@@ -15,7 +15,7 @@ export function ingressNginxRules(set: ManifestSet, options: LintOptions): Findi
   const pingSum = options.pingIntervalMs + options.pingTimeoutMs;
   for (const ingress of set.ofKind('Ingress')) {
     if (ingressController(ingress.object, set) !== 'nginx') continue;
-    const raw = ingress.object.metadata.annotations?.[key];
+    const raw = annotationsOf(ingress.object)[key];
     const seconds = raw === undefined ? 60 : Number(raw);
     if (Number.isNaN(seconds) || seconds * 1000 > pingSum) continue;
     findings.push(

@@ -9,7 +9,7 @@ import { resolveBackendConfig } from '../../k8s/backend-config-annotation';
 import { specOf } from '../../k8s/backendconfig-spec';
 import type { Finding } from '../types';
 import { manifestFinding } from './finding';
-import { containersOf, nameOf, findServicePort, ingressBackends, ingressController, type ManifestSet, selectedWorkloads, servingContainer } from './model';
+import { containersOf, list, nameOf, findServicePort, ingressBackends, ingressController, type ManifestSet, selectedWorkloads, servingContainer } from './model';
 
 export function routingRules(set: ManifestSet): Finding[] {
   const findings: Finding[] = [];
@@ -26,7 +26,7 @@ export function routingRules(set: ManifestSet): Finding[] {
       for (const workload of selectedWorkloads(set, service.object)) {
         const serving = servingContainer(workload.object, port);
         if (!serving || serving.containerPort === hcPort) continue;
-        const checked = containersOf(workload.object).find((c) => (c.ports ?? []).some((p) => p.containerPort === hcPort))?.name;
+        const checked = containersOf(workload.object).find((c) => list<{ containerPort: number }>(c.ports).some((p) => p.containerPort === hcPort))?.name;
         findings.push(
           manifestFinding(
             'health-check-port-mismatch',

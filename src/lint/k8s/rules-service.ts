@@ -8,12 +8,12 @@
 import { backendConfigAnnotations } from '../../k8s/backend-config-annotation';
 import type { Finding } from '../types';
 import { manifestFinding } from './finding';
-import { nameOf, findServicePort, type ManifestSet, routesTo } from './model';
+import { annotationsOf, findServicePort, type ManifestSet, nameOf, record, routesTo } from './model';
 
 export function serviceRules(set: ManifestSet): Finding[] {
   const findings: Finding[] = [];
   for (const md of set.ofKind('Service')) {
-    const annotations = md.object.metadata.annotations ?? {};
+    const annotations = annotationsOf(md.object);
     const key = backendConfigAnnotations.find((a) => annotations[a] !== undefined);
     const name = nameOf(md);
     if (!key) {
@@ -32,7 +32,7 @@ export function serviceRules(set: ManifestSet): Finding[] {
       }
       continue;
     }
-    const raw = annotations[key] as string;
+    const raw = String(annotations[key]);
     const path = ['metadata', 'annotations', key];
     const bad = (message: string) => findings.push(manifestFinding('backend-config-ref', 'error', md, path, `${name} ${key}: ${message}`, { fix: 'backendconfig-attach' }));
     let parsed: { default?: unknown; ports?: Record<string, unknown> };
@@ -45,7 +45,7 @@ export function serviceRules(set: ManifestSet): Finding[] {
     }
     const named: string[] = [];
     if (typeof parsed.default === 'string') named.push(parsed.default);
-    for (const [port, bc] of Object.entries(parsed.ports ?? {})) {
+    for (const [port, bc] of Object.entries(record(parsed.ports))) {
       if (!findServicePort(md.object, /^\d+$/.test(port) ? Number(port) : port)) bad(`names port "${port}", which the Service does not have`);
       if (typeof bc === 'string') named.push(bc);
     }
