@@ -23,7 +23,6 @@ export function formatSarif(report: LintReport, cwd = process.cwd()): string {
           tool: {
             driver: {
               name: 'socketproof-lint',
-              informationUri: 'https://github.com/socketproof/socketproof#lint',
               rules: rules.map((r) => {
                 const help = [r.meaning, r.fix ? `Fix: ${fixCommand(r.fix)}` : '', ...r.sources.map((s) => `Source: ${s.title} — ${s.url}`)].filter(Boolean);
                 const helpUri = r.sources.map((s) => s.url).find(absolute);
