@@ -37,13 +37,15 @@ const knownTargets = listTargets();
 process.env.SOCKETPROOF_TARGETS ??=
   process.env.SOCKETPROOF_TARGET ?? (named.length > 0 ? named.filter((n) => knownTargets.includes(n)).join(',') : 'local');
 // The self-tests and unit tests are projects of their own, run by `npm test` (which names them).
-process.env.SOCKETPROOF_WITH_SELF_TESTS ??= named.some((n) => ['selftest', 'unit', 'cluster'].includes(n)) ? '1' : '0';
+process.env.SOCKETPROOF_WITH_SELF_TESTS ??= named.some((n) => ['selftest', 'unit', 'lint', 'cluster'].includes(n)) ? '1' : '0';
 const targets = process.env.SOCKETPROOF_TARGETS.split(',').filter(Boolean);
 const selfTestProjects: NonNullable<PlaywrightTestConfig['projects']> =
   process.env.SOCKETPROOF_WITH_SELF_TESTS === '1'
     ? [
         { name: 'selftest', testMatch: 'self/**/*.spec.ts' },
         { name: 'unit', testMatch: 'unit/**/*.spec.ts' },
+        // Manifests and nginx configs read before deploying (npm run lint): rules, positions, formats, suppression.
+        { name: 'lint', testMatch: 'lint/**/*.spec.ts' },
         // Manifests, fixes and cluster checks against a local kube-apiserver (fixtures/cluster.ts), or the files.
         { name: 'cluster', testMatch: 'cluster/**/*.spec.ts' },
       ]
