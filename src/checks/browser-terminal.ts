@@ -4,11 +4,12 @@
  * WebSocket frames, so it works where the terminal is drawn on a canvas (real Theia's WebGL renderer).
  */
 import { randomBytes } from 'node:crypto';
-import type { Locator, Page, Response, WebSocket } from '@playwright/test';
+import type { Page, Response, WebSocket } from '@playwright/test';
 import { joinUrl } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
 import { diagnoseNavigation } from './browser-navigation';
+import { openTerminalInput, typeCommand, until } from './browser-drivers';
 import { browserDeadlineMs } from './budget';
 import { diagnoseUpgradeFailure } from './diagnose-upgrade';
 import { type CheckContext, newProbe } from './context';
@@ -68,44 +69,6 @@ function watchSockets(page: Page, socketPath: string): SocketWatch {
     });
   });
   return watch;
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, deadlineMs: number): Promise<boolean> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (await predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
-}
-
-/**
- * The workbench is usable (ready selector present, preload overlay gone), then a terminal is opened the way a user
- * does (Theia: Ctrl+Shift+`) and its input returned. Keys pressed while Theia's preload overlay is still there are
- * lost: that is why the overlay must be detached first. A string is the reason no terminal could be had.
- */
-async function openTerminalInput(page: Page, target: CheckContext['target'], deadlineMs: number): Promise<Locator | string> {
-  const { ready, preload, openTerminal, selectors } = target.browser;
-  const step = async (what: string, wait: () => Promise<unknown>): Promise<string | undefined> =>
-    wait().then(
-      () => undefined,
-      () => `${what} within ${deadlineMs} ms`,
-    );
-  const notReady =
-    (ready && (await step(`the app did not show ${ready}`, () => page.locator(ready).first().waitFor({ timeout: deadlineMs })))) ||
-    (preload &&
-      (await step(`the app's loading overlay ${preload} did not go away`, () =>
-        page.locator(preload).first().waitFor({ state: 'detached', timeout: deadlineMs }),
-      )));
-  if (notReady) return notReady;
-  // Counted by their inputs: one xterm helper textarea per terminal, whatever else carries a terminal-like id.
-  const terminals = page.locator(selectors.input);
-  if (!openTerminal) return terminals.first();
-  const before = await terminals.count();
-  await page.keyboard.press(openTerminal);
-  const opened = await until(async () => (await terminals.count()) > before, deadlineMs);
-  if (!opened) return `pressing ${openTerminal} opened no terminal (${selectors.input}: still ${before}) within ${deadlineMs} ms`;
-  return terminals.last();
 }
 
 /** A websocket that upgraded and then closed while the page was in use: what a user sees as a dropped terminal. */
@@ -186,12 +149,10 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
       if (drop) return v.fail('connection-lifetime-cut', drop);
       return v.pass(`the page's own Socket.IO connection upgraded to websocket and stayed up for the ${target.sessionLengthMs} ms session`);
     }
-    const input = await openTerminalInput(page, target, deadlineMs);
-    if (typeof input === 'string') return v.fail('unexpected-response', input);
-    await input.focus();
-    // One input event, like a paste: the check measures the connection, not typing speed.
-    await page.keyboard.insertText(command);
-    await page.keyboard.press('Enter');
+    const opened = await openTerminalInput(page, target, deadlineMs);
+    if (typeof opened === 'string') return v.fail('unexpected-response', opened);
+    const notTyped = await typeCommand(page, target, opened, command);
+    if (notTyped) return v.fail('unexpected-response', notTyped);
     const answered = await until(
       () => watch.sockets.some((s) => s.frames.some((f) => f.startsWith('<') && f.includes(`${nonce}\r\n`))),
       deadlineMs,
@@ -205,7 +166,8 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
     }
     const drop = await holdSession(watch, target.sessionLengthMs, upgradedAt);
     if (drop) return v.fail('connection-lifetime-cut', `"${command}" echoed ${nonce}, but ${drop}`);
-    return v.pass(`connected over websocket; "${command}" echoed ${nonce}; the terminal stayed connected for the ${target.sessionLengthMs} ms session`);
+    const notes = opened.notes.length > 0 ? ` (${opened.notes.join('; ')})` : '';
+    return v.pass(`connected over websocket; "${command}" echoed ${nonce}${notes}; the terminal stayed connected for the ${target.sessionLengthMs} ms session`);
   } finally {
     attachFrames();
     const shot = await page.screenshot().catch(() => undefined);

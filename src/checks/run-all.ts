@@ -4,7 +4,7 @@
  * hop's round-robin then sees one client at a time, which keeps the outcome of a fault the same run after run.
  */
 import type { Page } from '@playwright/test';
-import { targetAtHop } from '../targets/load';
+import { targetAtHop } from '../targets/hop-paths';
 import type { Target } from '../targets/target';
 import type { Verdict } from '../verdict';
 import { browserTerminalCheck } from './browser-terminal';

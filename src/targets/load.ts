@@ -156,9 +156,3 @@ export function withHopUrls(
     }),
   };
 }
-
-/** The target as one hop sees it: the hop's own paths (when it has them) in place of the target's. */
-export function targetAtHop(target: Target, hop: Target['hops'][number]): Target {
-  if (!hop.appPath && !hop.socketPath) return target;
-  return { ...target, appPath: hop.appPath ?? target.appPath, socketPath: hop.socketPath ?? target.socketPath };
-}

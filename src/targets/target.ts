@@ -112,6 +112,12 @@ export interface Target {
     openTerminal?: string;
     /** How long each browser step may wait (load, upgrade, ready, terminal, echo); default 8000 ms. */
     deadlineMs?: number;
+    /**
+     * How a terminal is opened (src/checks/browser-drivers.ts): `selectors` (default: ready/preload selectors, then the
+     * openTerminal keys) or `theia` (main menu Terminal → New Terminal as Theia's own system tests do; a
+     * workspace-trust dialog is declined).
+     */
+    driver?: 'selectors' | 'theia';
   };
   /** A production target: no fault injection, no writes, only `@smoke` checks are meant for it. */
   readOnly: boolean;
@@ -125,6 +131,8 @@ export interface Target {
      * config decides (SOCKETPROOF_POD_NGINX_CONF: the app is served where that config sends the app path).
      */
     appServedAt?: string;
+    /** The app in each pod: the mock Theia (default), or the real Theia 1.74.1 built by `npm run theia:build`. */
+    app?: 'mock-theia' | 'theia';
   };
   /**
    * Authentication a real production needs, taken from the environment (CI secrets), never written in the file:

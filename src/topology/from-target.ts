@@ -38,13 +38,13 @@ export function embeddedSettings(target: Target, env: NodeJS.ProcessEnv = proces
   return overrides.reduce<TopologySettings>((s, o) => deepMerge(s, o), healthySettings());
 }
 
-/** The embedded app a target describes: the plain Socket.IO server for `app: socket.io`, else the mock Theia. */
+/** The embedded app a target describes: the plain Socket.IO server for `app: socket.io`, else the (mock or real) Theia. */
 export function appSettings(target: Target): DeepPartial<TopologySettings> {
   if (target.app === 'socket.io') return { app: 'plain-socketio' };
   const { pingInterval, pingTimeout, maxPayload } = target.expect;
   const servedAt = target.embedded?.appServedAt;
   return {
-    app: 'mock-theia',
+    app: target.embedded?.app ?? 'mock-theia',
     theia: {
       basePath: servedAt ?? target.appPath,
       socketPath: servedAt ? `${servedAt}socket.io/` : target.socketPath,

@@ -20,6 +20,11 @@ export interface PodConfigPlace {
   /** Theia's port on the pod's loopback. */
   theiaPort: number;
   runtime: NginxRuntime;
+  /**
+   * The app behind serves at `/` (real Theia) while clients use `basePath`: the prefix is stripped on the way
+   * (`proxy_pass http://…/;` replaces the matched location prefix). Without it the app serves under the prefix itself.
+   */
+  stripPrefix?: boolean;
 }
 
 export function renderPodConfig(pod: PodSettings, basePath: string, at: PodConfigPlace): string {
@@ -73,7 +78,8 @@ export function renderPodConfig(pod: PodSettings, basePath: string, at: PodConfi
           '',
           `        # The app page and its Socket.IO endpoint (${basePath}socket.io/).`,
           `        location ${basePath} {`,
-          `            proxy_pass ${theia};`,
+          ...(at.stripPrefix ? [`            # The app serves at /: strip ${basePath} (the trailing slash of proxy_pass does it).`] : []),
+          `            proxy_pass ${theia}${at.stripPrefix ? '/' : ''};`,
           '        }',
           '',
         ]),

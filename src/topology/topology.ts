@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LifetimeRelay, startLifetimeRelay } from './lifetime-relay';
+import { startRealTheia } from './real-theia';
 import { renderLbConfig, renderPodConfig, rewriteUserPodConfig } from './nginx-config';
 import { forwardedPaths } from './forwarded-paths';
 import { startNginx } from './nginx-process';
@@ -53,7 +54,7 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
   try {
     const userConfig = settings.pod.nginxConfigFile ? await readFile(settings.pod.nginxConfigFile, 'utf8') : null;
     if (userConfig) settings = await servedWhereConfigSends(settings, userConfig, prefix, notes);
-    const theias = await startAll(podNames.map((pod) => startTheia(root, pod, settings)), procs);
+    const theias = await startAll(podNames.map((pod) => startTheia(root, pod, settings, prefix)), procs);
     const theiaPorts = theias.map((t) => t.port);
     let ports: number[] = [];
     for (let attempt = 1; ; attempt++) {
@@ -69,6 +70,8 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
               listen: `127.0.0.1:${place.listenPort}`,
               theiaPort: place.theiaPort,
               runtime: { kind: 'local', prefix: place.prefix },
+              // The real Theia serves at `/`: the pod's nginx maps the app's prefix onto it, as in production.
+              stripPrefix: settings.app === 'theia',
             });
         configs.push({ name: `nginx-${pod}.conf`, text });
       });
@@ -163,7 +166,8 @@ async function startAll<T extends { proc: ManagedProcess }>(starts: Promise<T>[]
 }
 
 /** The app process of one pod (named `theia-*` either way: logs and reports look for that prefix). */
-async function startTheia(root: string, podName: string, settings: TopologySettings) {
+async function startTheia(root: string, podName: string, settings: TopologySettings, prefix: string) {
+  if (settings.app === 'theia') return startRealTheia({ podName, prefix, settings });
   const plain = settings.app === 'plain-socketio';
   const config = JSON.stringify(plain ? { podName, port: 0 } : { podName, port: 0, ...settings.theia });
   const main = plain ? 'src/topology/plain-socketio/main.ts' : 'src/topology/mock-theia/main.ts';

@@ -23,6 +23,11 @@ export interface MockTheiaSettings {
   pathsFromConfig?: boolean;
   /** THEIA_HOSTS: when set, the Origin's host must be one of these (besides matching Host). */
   allowedHosts?: string[];
+  /**
+   * `security.workspace.trust.enabled`: the page shows Theia's modal trust dialog once the workbench is up (a
+   * production Theia may; the local real Theia's build turns it off, so this turns it back on in its user settings).
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface LoadBalancerSettings {
@@ -68,10 +73,12 @@ export interface PodSettings {
 
 export interface TopologySettings {
   /**
-   * The app in each pod: the mock Theia (the user asked for one; shaped like Theia 1.74), or a plain Socket.IO 4
-   * server with every default, served at `/` (a target the suite was not shaped after).
+   * The app in each pod: the mock Theia (the user asked for one; shaped like Theia 1.74), a plain Socket.IO 4
+   * server with every default, served at `/` (a target the suite was not shaped after), or the real Theia 1.74.1
+   * built by `npm run theia:build` (served at `/` by itself; the pod's nginx strips `theia.basePath`). With the real
+   * Theia only `basePath` and `allowedHosts` (THEIA_HOSTS) of `theia` apply: its timers and paths are its own.
    */
-  app: 'mock-theia' | 'plain-socketio';
+  app: 'mock-theia' | 'plain-socketio' | 'theia';
   replicas: number;
   lb: LoadBalancerSettings;
   pod: PodSettings;

@@ -112,6 +112,19 @@ test.describe('in-pod nginx', () => {
   test('dropSetCookie=true adds exactly proxy_hide_header Set-Cookie', () => {
     expect(diff(pod(), pod({ dropSetCookie: true }))).toEqual({ removed: [], added: ['proxy_hide_header Set-Cookie;'] });
   });
+
+  test('stripPrefix (real Theia serves at /) maps the app prefix onto / and nothing else', () => {
+    const strip = renderPodConfig(healthy.pod, '/theia/', {
+      listen: '127.0.0.1:40000',
+      theiaPort: 3000,
+      runtime: { kind: 'local', prefix: PREFIX },
+      stripPrefix: true,
+    });
+    const d = diff(pod(), strip);
+    expect(d.removed).toEqual(['proxy_pass http://127.0.0.1:3000;']);
+    expect(d.added.filter((l) => !l.startsWith('#'))).toEqual(['proxy_pass http://127.0.0.1:3000/;']);
+    expect(strip).toMatch(/location \/theia\/ \{\n(\s*#.*\n)*\s*proxy_pass http:\/\/127\.0\.0\.1:3000\/;/);
+  });
 });
 
 test.describe('load balancer nginx', () => {

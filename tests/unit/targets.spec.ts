@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { targetAtHop } from '../../src/targets/hop-paths';
 import { loadTarget, loadTargetFile, TargetError, withHopUrls } from '../../src/targets/load';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'socketproof-targets-'));
@@ -52,5 +53,13 @@ test.describe('target files', () => {
     const t = withHopUrls(loadTarget('local'), { pod: 'http://127.0.0.1:1', 'pod-nginx': 'http://127.0.0.1:2', lb: 'http://127.0.0.1:3' });
     expect(t.hops.map((h) => h.url)).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2', 'http://127.0.0.1:3']);
     expect(() => withHopUrls(loadTarget('local'), {})).toThrow(/has no hop "pod"/);
+  });
+
+  test("a hop with its own appPath (real Theia at / behind a prefix-stripping proxy) moves the socket path along", () => {
+    const t = loadTarget('local-theia');
+    const [pod, podNginx] = t.hops;
+    if (!pod || !podNginx) throw new Error('local-theia has pod and pod-nginx hops');
+    expect(targetAtHop(t, pod)).toMatchObject({ appPath: '/', socketPath: '/socket.io/' });
+    expect(targetAtHop(t, podNginx)).toBe(t);
   });
 });

@@ -25,7 +25,7 @@ export function clientScriptSrc(basePath: string, socketPath: string): string {
 }
 
 /** Reads every asset once at start so a request never waits on the disk. Keyed by path relative to basePath. */
-export async function loadAssets(basePath: string, socketPath: string): Promise<Map<string, Asset>> {
+export async function loadAssets(basePath: string, socketPath: string, opts: { workspaceTrust?: boolean } = {}): Promise<Map<string, Asset>> {
   const [html, terminal, xtermJs, xtermCss] = await Promise.all([
     readFile(`${pageDir}index.html`, 'utf8'),
     readFile(`${pageDir}terminal.js`, 'utf8'),
@@ -34,7 +34,13 @@ export async function loadAssets(basePath: string, socketPath: string): Promise<
   ]);
   const src = clientScriptSrc(basePath, socketPath).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
   return new Map<string, Asset>([
-    ['', { type: 'text/html; charset=utf-8', body: html.replace('%SOCKET_IO_CLIENT%', src) }],
+    [
+      '',
+      {
+        type: 'text/html; charset=utf-8',
+        body: html.replace('%SOCKET_IO_CLIENT%', src).replace('%WORKSPACE_TRUST%', String(opts.workspaceTrust === true)),
+      },
+    ],
     ['terminal.js', { type: 'text/javascript; charset=utf-8', body: terminal }],
     ['xterm.js', { type: 'text/javascript; charset=utf-8', body: xtermJs }],
     ['xterm.css', { type: 'text/css; charset=utf-8', body: xtermCss }],

@@ -29,7 +29,7 @@ export async function startMockTheia(opts: MockTheiaOptions, hooks: MockTheiaHoo
   const log = (event: Record<string, unknown>) => print(JSON.stringify({ ...event, pod }));
   const token = opts.connectionToken ?? randomUUID();
 
-  const assets = await loadAssets(opts.basePath, opts.socketPath);
+  const assets = await loadAssets(opts.basePath, opts.socketPath, { workspaceTrust: opts.workspaceTrust });
   const httpServer = createServer(createAppHandler(opts.basePath, token, assets));
 
   // Engine.IO's own error body only says "Forbidden" (as Theia's); the reason goes to the log.

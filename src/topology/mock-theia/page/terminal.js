@@ -1,7 +1,8 @@
 // Mock Theia frontend: connects like Theia's ws-connection-source.ts (default transports, polling first, then the
 // upgrade; path derived from location.pathname; `fix-origin` header) and drives xterm widgets over binary messages.
 // Its DOM follows Theia's where a browser check looks: `.theia-preload` until connected, `#theia-app-shell`,
-// `#terminal-0` in the bottom panel, Ctrl+Shift+` opening and focusing `#terminal-N`.
+// `#terminal-0` in the bottom panel, Ctrl+Shift+` or main menu Terminal → New Terminal opening and focusing
+// `#terminal-N`, and (workspace trust on) the modal trust dialog once the workbench is up, as Theia 1.74 shows it.
 // Plain browser JS on purpose: no bundler between the test and what the browser runs.
 (() => {
   const state = {
@@ -47,16 +48,79 @@
     if (state.connected) socket.emit('terminal:open');
     return widget;
   }
+  // As in Theia 1.74: keybindings still run behind a modal dialog (Ctrl+Shift+` opens a terminal under it), but the
+  // dialog keeps the focus, so typed text goes nowhere and Enter presses its focused "Yes" button; Escape declines.
+  let modal = null;
   document.addEventListener(
     'keydown',
     (e) => {
-      if (e.ctrlKey && e.shiftKey && e.code === 'Backquote') {
+      if (modal && e.key === 'Escape') {
+        e.preventDefault();
+        modal.decline();
+      } else if (e.ctrlKey && e.shiftKey && e.code === 'Backquote') {
         e.preventDefault();
         openTerminal();
+        modal?.refocus();
+      } else if (e.key === 'Escape') {
+        closeMenu();
       }
     },
     true,
   );
+  document.addEventListener('focusin', (e) => {
+    if (modal && !modal.contains(e.target)) modal.refocus();
+  });
+
+  // Main menu (lumino MenuBar): Terminal opens a menu attached to <body>; its New Terminal runs `terminal:new`.
+  let menu = null;
+  function closeMenu() {
+    menu?.remove();
+    menu = null;
+  }
+  function openTerminalMenu() {
+    closeMenu();
+    menu = document.createElement('div');
+    menu.className = 'lm-Widget lm-Menu lm-MenuBar-menu';
+    menu.innerHTML =
+      '<ul class="lm-Menu-content"><li class="lm-Menu-item" data-command="terminal:new"><div class="lm-Menu-itemLabel">New Terminal</div></li></ul>';
+    menu.querySelector('[data-command="terminal:new"]').addEventListener('click', () => {
+      closeMenu();
+      openTerminal();
+    });
+    document.body.appendChild(menu);
+  }
+  document.querySelector('[data-menu="terminal"]').addEventListener('click', (e) => {
+    e.stopPropagation();
+    if (menu) closeMenu();
+    else openTerminalMenu();
+  });
+  document.addEventListener('click', (e) => {
+    if (menu && !menu.contains(e.target)) closeMenu();
+  });
+
+  // Theia's workspace-trust dialog (security.workspace.trust.enabled): declining opens Restricted Mode, where
+  // terminals still work; nothing is sent to the server either way in the mock.
+  function showTrustDialog() {
+    const overlay = document.createElement('div');
+    overlay.className = 'dialogOverlay workspace-trust-dialog';
+    overlay.innerHTML =
+      '<div class="dialogBlock"><div class="dialogContent">Do you trust the authors of the files in this folder?</div>' +
+      '<div class="dialogControl"><button class="theia-button secondary">No, I don\'t trust the authors</button>' +
+      '<button class="theia-button main">Yes, I trust the authors</button></div></div>';
+    const yes = overlay.querySelector('.main');
+    const answer = (trusted) => () => {
+      modal = null;
+      overlay.remove();
+      // Real Theia writes a trusted folder into the user's settings on the server; the mock only records it.
+      state.trusted = trusted;
+      term?.focus();
+    };
+    modal = { decline: answer(false), contains: (el) => overlay.contains(el), refocus: () => setTimeout(() => yes.focus()) };
+    overlay.querySelector('.secondary').addEventListener('click', answer(false));
+    yes.addEventListener('click', answer(true));
+    document.body.appendChild(overlay);
+    yes.focus();
+  }
 
   const encoder = new TextEncoder();
   const frontendId = crypto.randomUUID();
@@ -88,8 +152,12 @@
     state.transport = socket.io.engine.transport.name;
     socket.emit('initialConnection', frontendId);
     socket.emit('terminal:open');
-    // The workbench is usable once the frontend has its connection: the overlay goes.
-    document.querySelector('.theia-preload')?.remove();
+    // The workbench is usable once the frontend has its connection: the overlay goes, and the trust dialog comes.
+    const preload = document.querySelector('.theia-preload');
+    if (preload) {
+      preload.remove();
+      if (document.body.dataset.workspaceTrust === 'true') showTrustDialog();
+    }
     render();
   });
   socket.on('hello', (msg) => {
