@@ -12,8 +12,10 @@ import { clusterNotice } from './fixtures/cluster';
 import { certificatesDir, headersFromEnv } from './fixtures/runtime';
 import { proxyFromEnv } from './src/probes/network';
 import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
-import { browserHome, certificatePaths, ensureBrowserTrust, ensureCertificates } from './src/tls/certificates';
+import { runNotices } from './src/targets/run-notices';
+import { browserNetwork } from './src/tls/browser-launch';
 import { kindProjects, withKindCluster } from './src/kind/projects';
+import { userPodConfigProblem } from './src/topology/user-config-check';
 
 // Decided once in the runner and inherited by the workers through the environment: the workers' argv has no
 // --project, and every process must see the same list of projects.
@@ -35,13 +37,15 @@ const knownTargets = listTargets();
 process.env.SOCKETPROOF_TARGETS ??=
   process.env.SOCKETPROOF_TARGET ?? (named.length > 0 ? named.filter((n) => knownTargets.includes(n)).join(',') : 'local');
 // The self-tests and unit tests are projects of their own, run by `npm test` (which names them).
-process.env.SOCKETPROOF_WITH_SELF_TESTS ??= named.some((n) => ['selftest', 'unit', 'cluster'].includes(n)) ? '1' : '0';
+process.env.SOCKETPROOF_WITH_SELF_TESTS ??= named.some((n) => ['selftest', 'unit', 'lint', 'cluster'].includes(n)) ? '1' : '0';
 const targets = process.env.SOCKETPROOF_TARGETS.split(',').filter(Boolean);
 const selfTestProjects: NonNullable<PlaywrightTestConfig['projects']> =
   process.env.SOCKETPROOF_WITH_SELF_TESTS === '1'
     ? [
         { name: 'selftest', testMatch: 'self/**/*.spec.ts' },
         { name: 'unit', testMatch: 'unit/**/*.spec.ts' },
+        // Manifests and nginx configs read before deploying (npm run lint): rules, positions, formats, suppression.
+        { name: 'lint', testMatch: 'lint/**/*.spec.ts' },
         // Manifests, fixes and cluster checks against a local kube-apiserver (fixtures/cluster.ts), or the files.
         { name: 'cluster', testMatch: 'cluster/**/*.spec.ts' },
       ]
@@ -59,24 +63,31 @@ if (process.env.TEST_WORKER_INDEX === undefined && named.includes('cluster')) {
   if (notice) console.log(notice);
 }
 
+// A user's own pod nginx config that nginx refuses: one line with nginx's reason, before any test starts.
+if (process.env.TEST_WORKER_INDEX === undefined && process.env.SOCKETPROOF_POD_NGINX_CONF) {
+  const problem = userPodConfigProblem(process.env.SOCKETPROOF_POD_NGINX_CONF);
+  if (problem) {
+    console.error(`socketproof: SOCKETPROOF_POD_NGINX_CONF ${problem}`);
+    process.exit(2);
+  }
+}
+
 const debianChromium = '/usr/lib/chromium/chromium';
 const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
 
 const proxy = proxyFromEnv();
 const runner = process.env.TEST_WORKER_INDEX === undefined;
 
-/** Browser settings a target needs: its auth headers, and for an embedded HTTPS target the name and the trust. */
+/**
+ * Browser settings a target needs: its auth headers, and the trust the Node clients have too (the embedded HTTPS
+ * target's CA and name, SOCKETPROOF_CA_FILE for any target).
+ */
 function browserUse(name: string): PlaywrightTestConfig['use'] {
   const target = loadTarget(name);
-  const args = ['--disable-quic'];
-  let env: Record<string, string> | undefined;
-  const tls = target.embedded?.tls;
-  if (tls) {
-    // Certificates are made once, by the runner, before any worker starts a browser.
-    const certs = runner ? ensureCertificates(certificatesDir, tls.hostname) : certificatePaths(certificatesDir, tls.hostname);
-    args.push(`--host-resolver-rules=MAP ${tls.hostname} 127.0.0.1`);
-    env = { ...(process.env as Record<string, string>), HOME: runner ? ensureBrowserTrust(certs) : browserHome(certs) };
-  }
+  // Certificates and the NSS database are made once, by the runner, before any worker starts a browser.
+  const net = browserNetwork(target, { dir: certificatesDir, make: runner });
+  const args = ['--disable-quic', ...net.args];
+  const env = net.env;
   return {
     targetName: name,
     // The browser sends what the probes send: SOCKETPROOF_HEADER_* and the target's auth (from the environment).
@@ -87,6 +98,8 @@ function browserUse(name: string): PlaywrightTestConfig['use'] {
 
 function targetProjects(): NonNullable<PlaywrightTestConfig['projects']> {
   try {
+    // An optional secret that is absent (an auth header, the target cluster's kubeconfig): said once, by the runner.
+    if (runner) for (const name of targets) for (const notice of runNotices(loadTarget(name))) console.log(notice);
     return targets.map((name) => ({
       name: loadTarget(name).name,
       testMatch: ['traffic/**/*.spec.ts', 'browser/**/*.spec.ts', 'target-cluster/**/*.spec.ts'],

@@ -2,14 +2,21 @@
  * Diagnose: every check on every hop of a target, one table of verdicts and causes, no test runner.
  *   npm run diagnose -- local                          the embedded topology (SOCKETPROOF_FAULT=<id> injects a fault)
  *   npm run diagnose -- production [--no-browser]      a remote target (read-only checks only, as in the smoke run)
- * Exit code: 0 all green, 1 something is red, 2 bad input.
+ * When the target names its manifests (cluster.desired), they are linted too; the output ends with the fixes
+ * (fixes/*.yaml) that address the red causes and lint findings, best first, each with its apply-fix command.
+ * Exit code: 0 all green, 1 something is red (or a lint error), 2 bad input.
  */
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { causes } from '../src/causes/catalogue';
 import { formatVerdictTable, runAllChecks } from '../src/checks/run-all';
-import { openRuntime } from '../fixtures/runtime';
+import { certificatesDir, openRuntime } from '../fixtures/runtime';
+import { browserNetwork } from '../src/tls/browser-launch';
 import { TargetError } from '../src/targets/load';
+import { formatFixRanking, rankFixes } from '../src/fixes/rank';
+import { loadFixes } from '../src/fixes/load';
+import { summaryLine } from '../src/lint/format/text';
+import { lintTargetManifests } from '../src/lint/target';
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));
 if (!name) {
@@ -26,7 +33,11 @@ try {
 }
 const debianChromium = '/usr/lib/chromium/chromium';
 const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
-const browser = process.argv.includes('--no-browser') ? undefined : await chromium.launch({ executablePath });
+// The browser trusts and reaches what the Node probes do (SOCKETPROOF_CA_FILE, the embedded HTTPS target's CA and name).
+const net = browserNetwork(runtime.target, { dir: certificatesDir, make: true });
+const browser = process.argv.includes('--no-browser')
+  ? undefined
+  : await chromium.launch({ executablePath, args: ['--disable-quic', ...net.args], env: net.env });
 try {
   const page = browser ? await browser.newPage({ extraHTTPHeaders: runtime.headers }) : undefined;
   const verdicts = await runAllChecks(runtime.target, { page, headers: runtime.headers, ca: runtime.ca, resolve: runtime.resolve });
@@ -36,7 +47,16 @@ try {
   for (const cause of new Set(red.map((v) => v.cause))) {
     if (cause) console.log(`\n${cause}: ${causes[cause].title}\n  fix: ${causes[cause].likelyFix}\n  runbook: docs/runbooks/${cause}.md`);
   }
-  process.exitCode = red.length > 0 ? 1 : 0;
+  const lint = lintTargetManifests(runtime.target);
+  const findings = lint?.report.findings.filter((f) => f.severity !== 'info') ?? [];
+  if (lint) {
+    console.log(`\nlint ${lint.dir}: ${summaryLine(lint.report)}`);
+    for (const f of findings) console.log(`  ${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}: ${f.message}`);
+  }
+  const redCauses = [...new Set(red.flatMap((v) => (v.cause ? [v.cause] : [])))];
+  const ranking = rankFixes(verdicts, findings.flatMap((f) => (f.fix ? [f.fix] : [])), loadFixes());
+  console.log(`\n${formatFixRanking(ranking, redCauses)}`);
+  process.exitCode = red.length > 0 || findings.some((f) => f.severity === 'error') ? 1 : 0;
 } finally {
   await browser?.close();
   await runtime.topology?.stop();

@@ -62,23 +62,25 @@ const run = await $({
 })`npx playwright test ${projects.map((p) => `--project=${p}`)} --project=selftest --grep ${'@at:|@faultmatrix'} --repeat-each=${n} --reporter=dot,json`;
 const report = JSON.parse(readFileSync(output, 'utf8')) as { suites: JsonSuite[] };
 
-let flaky = 0;
-const rows: string[] = [];
+// --repeat-each lists every repetition as a test of its own: gather them by project and title.
+const runs = new Map<string, JsonResult[]>();
 for (const suite of report.suites) {
   for (const [title, spec] of specsOf(suite)) {
     for (const t of spec.tests) {
-      const results = t.results;
-      const passed = results.filter((r) => r.status === 'passed').length;
-      const conclusions = new Set(results.map(conclusion));
-      const unstable = (passed > 0 && passed < results.length) || conclusions.size > 1;
-      if (unstable) flaky++;
-      rows.push(
-        `${unstable ? 'FLAKY' : 'ok   '}  ${String(passed).padStart(3)}/${results.length} passed  ${
-          conclusions.size > 1 ? `${conclusions.size} different conclusions  ` : ''
-        }[${t.projectName}] ${title}`,
-      );
+      const key = `[${t.projectName}] ${title}`;
+      runs.set(key, [...(runs.get(key) ?? []), ...t.results]);
     }
   }
+}
+let flaky = 0;
+const rows: string[] = [];
+for (const [key, results] of runs) {
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const conclusions = new Set(results.map(conclusion));
+  const unstable = (passed > 0 && passed < results.length) || conclusions.size > 1;
+  if (unstable) flaky++;
+  const note = conclusions.size > 1 ? `  ${conclusions.size} different conclusions` : passed < results.length ? '  always red' : '';
+  rows.push(`${unstable ? 'FLAKY' : passed < results.length ? 'RED  ' : 'ok   '}  ${String(passed).padStart(3)}/${results.length} passed${note}  ${key}`);
 }
 console.log(rows.join('\n'));
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);

@@ -16,7 +16,7 @@ theia_config() {
   if [ -n "${SOCKETPROOF_THEIA_CONFIG:-}" ]; then
     printf '%s' "$SOCKETPROOF_THEIA_CONFIG"
   else
-    printf '{"podName":"%s","port":%s,"basePath":"/theia/","socketPath":"/theia/socket.io/","pingInterval":500,"pingTimeout":1000,"maxPayload":100000000}' \
+    printf '{"podName":"%s","port":%s,"basePath":"/theia/","socketPath":"/theia/socket.io/","pingInterval":500,"pingTimeout":5000,"maxPayload":100000000}' \
       "${POD_NAME:-$(hostname)}" "$port"
   fi
 }

@@ -15,6 +15,12 @@ export const causeIds = [
   'protocol-mismatch',
   'malformed-request',
   'target-unreachable',
+  // TLS and access refused before the app: the request never reached Socket.IO, so no Engine.IO code says why.
+  'tls-untrusted-issuer',
+  'tls-expired',
+  'tls-name-mismatch',
+  'tls-wrong-protocol',
+  'auth-rejected',
   'unexpected-response',
   // Cluster findings (hop `cluster`): what the manifests say, before any traffic shows it.
   'backendconfig-not-attached',
@@ -95,6 +101,33 @@ export const causes: Record<CauseId, Cause> = {
     id: 'target-unreachable',
     title: 'Target unreachable',
     likelyFix: 'check DNS, TLS and that the hop listens at the URL the target declares',
+  },
+  'tls-untrusted-issuer': {
+    id: 'tls-untrusted-issuer',
+    title: "TLS: the server's certificate is not signed by a trusted CA",
+    likelyFix:
+      "give the run the issuing CA: SOCKETPROOF_CA_FILE=<PEM file, one or several certificates> (Node and Chromium trust it); never disable verification",
+  },
+  'tls-expired': {
+    id: 'tls-expired',
+    title: "TLS: the server's certificate is expired or not yet valid",
+    likelyFix: 'renew the certificate the load balancer serves (or fix the clock of the machine that judged it)',
+  },
+  'tls-name-mismatch': {
+    id: 'tls-name-mismatch',
+    title: 'TLS: the certificate does not name the host asked for',
+    likelyFix: "serve a certificate whose subjectAltName lists the host users open, or open the app under one of the certificate's names",
+  },
+  'tls-wrong-protocol': {
+    id: 'tls-wrong-protocol',
+    title: 'TLS: HTTP and HTTPS mixed up (wrong scheme for the port)',
+    likelyFix: 'use https:// for a port that speaks TLS and http:// for one that does not (check the hop URL and the load balancer listener)',
+  },
+  'auth-rejected': {
+    id: 'auth-rejected',
+    title: 'Refused by an authenticating proxy before the app (401/403)',
+    likelyFix:
+      "give the run the credential the identity-aware proxy expects: the target's auth variables (e.g. SOCKETPROOF_PRODUCTION_AUTHORIZATION) or SOCKETPROOF_HEADER_<NAME>=value",
   },
   'unexpected-response': {
     id: 'unexpected-response',

@@ -8,6 +8,7 @@ import type { Page, Response, WebSocket } from '@playwright/test';
 import { joinUrl } from '../probes/engineio';
 import type { Exchange } from '../probes/http';
 import type { Verdict } from '../verdict';
+import { diagnoseNavigation } from './browser-navigation';
 import { openTerminalInput, typeCommand, until } from './browser-drivers';
 import { browserDeadlineMs } from './budget';
 import { diagnoseUpgradeFailure } from './diagnose-upgrade';
@@ -18,7 +19,7 @@ import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
 export const browserTerminalCheckName = 'browser-terminal';
 
 interface SocketWatch {
-  sockets: { url: string; upgraded: boolean; closed: boolean; frames: string[]; openedAt: number; closedAt?: number }[];
+  sockets: { url: string; upgraded: boolean; upgradedAt?: number; closed: boolean; closedAt?: number; frames: string[] }[];
   failures: Exchange[];
   pollingOk: number;
   /** Socket.IO responses a cache answered (a CDN in front of the app): never legitimate. */
@@ -33,11 +34,14 @@ function watchSockets(page: Page, socketPath: string): SocketWatch {
   const watch: SocketWatch = { sockets: [], failures: [], pollingOk: 0, cached: [] };
   page.on('websocket', (ws: WebSocket) => {
     if (!new URL(ws.url()).pathname.startsWith(socketPath.replace(/\/$/, ''))) return;
-    const entry: SocketWatch['sockets'][number] = { url: ws.url(), upgraded: false, closed: false, frames: [], openedAt: Date.now() };
+    const entry: SocketWatch['sockets'][number] = { url: ws.url(), upgraded: false, closed: false, frames: [] };
     watch.sockets.push(entry);
     ws.on('framesent', (f) => {
       // engine.io-client sends "5" (upgrade) once the probe round trip succeeded: from then on it is websocket.
-      if (frameText(f.payload) === '5') entry.upgraded = true;
+      if (frameText(f.payload) === '5' && !entry.upgraded) {
+        entry.upgraded = true;
+        entry.upgradedAt = Date.now();
+      }
       entry.frames.push(`> ${frameText(f.payload).slice(0, 200)}`);
     });
     ws.on('framereceived', (f) => entry.frames.push(`< ${frameText(f.payload).slice(0, 400)}`));
@@ -67,20 +71,24 @@ function watchSockets(page: Page, socketPath: string): SocketWatch {
   return watch;
 }
 
-/** The page's websockets that upgraded and were then closed under it (we never close one), with their lifetimes. */
-function cutSockets(watch: SocketWatch): string | undefined {
-  const cut = watch.sockets.filter((s) => s.upgraded && s.closedAt !== undefined);
-  if (cut.length === 0) return undefined;
-  const lived = cut.map((s) => (s.closedAt ?? 0) - s.openedAt).sort((a, b) => a - b);
-  return `the page's websocket was closed ${cut.length} time(s) after upgrading, after ${lived[0]}–${lived.at(-1)} ms each: something on the path cuts its connections (a lifetime or idle timeout)`;
+/** A websocket that upgraded and then closed while the page was in use: what a user sees as a dropped terminal. */
+function droppedSocket(watch: SocketWatch): SocketWatch['sockets'][number] | undefined {
+  return watch.sockets.find((s) => s.upgraded && s.closed);
 }
 
-/** Any Socket.IO app (no terminal): its own connection, once on websocket, must stay up for a while. */
-async function holdConnection(v: VerdictBuilder, watch: SocketWatch, deadlineMs: number): Promise<Verdict> {
-  const holdMs = Math.min(5000, deadlineMs);
-  const closed = await until(() => !watch.sockets.some((s) => s.upgraded && !s.closed), holdMs);
-  if (closed) return v.fail('connection-lifetime-cut', `the page's Socket.IO websocket closed within ${holdMs} ms of upgrading`);
-  return v.pass(`the page's own Socket.IO connection upgraded to websocket and stayed up ${holdMs} ms`);
+function describeDrop(s: SocketWatch['sockets'][number]): string {
+  return `the page's websocket closed ${(s.closedAt ?? 0) - (s.upgradedAt ?? 0)} ms after upgrading`;
+}
+
+/**
+ * The page stays in use for the session length the target declares (a user keeps the terminal open), watching its
+ * websocket: a cap on the connection's lifetime shows here on every run, not only when it happens to fall in the
+ * middle of the typing.
+ */
+async function holdSession(watch: SocketWatch, sessionMs: number, since: number): Promise<string | undefined> {
+  await until(() => droppedSocket(watch) !== undefined, Math.max(0, since + sessionMs - Date.now()));
+  const dropped = droppedSocket(watch);
+  return dropped ? `${describeDrop(dropped)}, short of the declared ${sessionMs} ms session` : undefined;
 }
 
 export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promise<Verdict> {
@@ -104,9 +112,10 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
       ),
     );
   try {
-    const nav = await page.goto(joinUrl(hop.url, target.appPath)).catch((e: Error) => e);
-    if (nav instanceof Error) return v.fail('target-unreachable', `the app page did not load: ${nav.message.split('\n')[0]}`);
-    if (!nav?.ok()) return v.fail(nav?.status() === 404 ? 'wrong-path' : 'unexpected-response', `the app page answered ${nav?.status()}`);
+    const pageUrl = joinUrl(hop.url, target.appPath);
+    const nav = await page.goto(pageUrl).catch((e: Error) => e);
+    const navFailure = await diagnoseNavigation(nav, pageUrl, ctx);
+    if (navFailure) return v.fail(navFailure.cause, navFailure.observed);
     // Stop waiting as soon as the outcome is known: upgraded, or a websocket attempt that died before upgrading.
     const refusedUpgrade = () => watch.sockets.some((s) => s.closed && !s.upgraded);
     await until(() => watch.sockets.some((s) => s.upgraded && !s.closed) || refusedUpgrade() || watch.failures.length > 2, deadlineMs);
@@ -134,14 +143,18 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
       }
       return v.fail('unexpected-response', `no Socket.IO traffic from the page within ${deadlineMs} ms`);
     }
-    if (target.app === 'socket.io') return await holdConnection(v, watch, deadlineMs);
+    const upgradedAt = Math.min(...watch.sockets.filter((s) => s.upgraded).map((s) => s.upgradedAt ?? Date.now()));
+    if (target.app === 'socket.io') {
+      const drop = await holdSession(watch, target.sessionLengthMs, upgradedAt);
+      if (drop) return v.fail('connection-lifetime-cut', drop);
+      return v.pass(`the page's own Socket.IO connection upgraded to websocket and stayed up for the ${target.sessionLengthMs} ms session`);
+    }
     const opened = await openTerminalInput(page, target, deadlineMs);
     if (typeof opened === 'string') {
-      const cuts = cutSockets(watch);
       // A workbench that starts over its websocket (real Theia: seconds of RPCs) never finishes when the connection
-      // keeps being cut after upgrading: the cuts, not the page, are the finding.
-      if (cuts) return v.fail('connection-lifetime-cut', `${opened}; meanwhile ${cuts}`);
-      return v.fail('unexpected-response', opened);
+      // is cut after upgrading: the cut, not the page, is the finding.
+      const dropped = droppedSocket(watch);
+      return dropped ? v.fail('connection-lifetime-cut', `${opened}; meanwhile ${describeDrop(dropped)}`) : v.fail('unexpected-response', opened);
     }
     const notTyped = await typeCommand(page, target, opened, command);
     if (notTyped) return v.fail('unexpected-response', notTyped);
@@ -150,14 +163,16 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
       deadlineMs,
     );
     if (!answered) {
-      const closed = watch.sockets.every((s) => s.closed);
+      const dropped = droppedSocket(watch);
       return v.fail(
-        closed ? 'connection-lifetime-cut' : 'unexpected-response',
-        `typed "${command}" but the nonce never came back${closed ? ': the websocket closed meanwhile' : ''}`,
+        dropped ? 'connection-lifetime-cut' : 'unexpected-response',
+        `typed "${command}" but the nonce never came back${dropped ? `: ${describeDrop(dropped)}` : ''}`,
       );
     }
+    const drop = await holdSession(watch, target.sessionLengthMs, upgradedAt);
+    if (drop) return v.fail('connection-lifetime-cut', `"${command}" echoed ${nonce}, but ${drop}`);
     const notes = opened.notes.length > 0 ? ` (${opened.notes.join('; ')})` : '';
-    return v.pass(`connected over websocket; "${command}" echoed ${nonce}${notes}`);
+    return v.pass(`connected over websocket; "${command}" echoed ${nonce}${notes}; the terminal stayed connected for the ${target.sessionLengthMs} ms session`);
   } finally {
     attachFrames();
     const shot = await page.screenshot().catch(() => undefined);

@@ -71,7 +71,8 @@ export function checkWorstCaseMs(t: Target, check: CheckName): number {
       return REQUEST_TIMEOUT_MS;
     case 'browser-terminal':
       // Navigation, upgrade, ready, terminal opened, the echo: each waits at most one deadline; then a replay.
-      return BROWSER_STARTUP_MS + 6 * browserDeadlineMs(t) + diagnosisMs;
+      // Then the page stays in use for the session length (a cap on the connection's lifetime shows there).
+      return BROWSER_STARTUP_MS + 6 * browserDeadlineMs(t) + t.sessionLengthMs + diagnosisMs;
   }
 }
 

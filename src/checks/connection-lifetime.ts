@@ -7,7 +7,7 @@ import { formatTimeline } from '../probes/sio-client';
 import type { Verdict } from '../verdict';
 import { lifetimeGraceMs } from './budget';
 import { type CheckContext, newProbe, sessionAfter } from './context';
-import { summarizeExchange } from './diagnose';
+import { failedBeforeApp } from './diagnose';
 import { VerdictBuilder, textEvidence } from './evidence';
 import { websocketUpgradeCheck } from './websocket-upgrade';
 
@@ -27,7 +27,8 @@ export async function connectionLifetimeCheck(ctx: CheckContext): Promise<Verdic
   );
   const probe = newProbe(ctx, 0);
   const page = await probe.fetchAppPage();
-  if (page.error) return v.fail('target-unreachable', summarizeExchange(page));
+  const beforeApp = failedBeforeApp(page, target);
+  if (beforeApp) return v.fail(beforeApp.cause, beforeApp.observed);
   // websocket-only isolates the lifetime from affinity: one connection, one replica, for the whole session.
   const session = sessionAfter(ctx, probe, ['websocket']);
   try {

@@ -28,6 +28,8 @@ import { describeEngineIoError, engineIoCodes, parseEngineIoError } from '../cau
 import type { EngineIoProbe } from '../probes/engineio';
 import { type Exchange, headerValue } from '../probes/http';
 import { rawUpgrade } from '../probes/websocket';
+import type { Target } from '../targets/target';
+import { refusedBeforeApp } from './refused-before-app';
 
 export interface Diagnosis {
   cause: CauseId;
@@ -54,10 +56,12 @@ export function summarizeExchange(ex: Exchange): string {
   return `${ex.method} ${path} → ${ex.status} ${JSON.stringify(body)}${ex.replica ? ` from ${ex.replica}` : ''}`;
 }
 
-/** Diagnoses one failed HTTP exchange on its own (no further requests). */
-export function diagnoseExchange(ex: Exchange): Diagnosis {
+/** Diagnoses one failed HTTP exchange on its own (no further requests); `target` names its auth variables. */
+export function diagnoseExchange(ex: Exchange, target?: Target): Diagnosis {
   const seen = summarizeExchange(ex);
-  if (ex.error) return { cause: 'target-unreachable', observed: seen };
+  if (ex.error) return { cause: ex.tlsCause ?? 'target-unreachable', observed: seen };
+  const before = refusedBeforeApp(ex, target);
+  if (before) return before;
   const cached = servedFromCache(ex);
   if (cached) return { cause: 'cdn-caching', observed: `${seen}; served from a cache (${cached})` };
   if (ex.status === 404) {
@@ -75,6 +79,14 @@ export function diagnoseExchange(ex: Exchange): Diagnosis {
     return { cause: 'target-unreachable', observed: `${seen}; the hop could not reach its backend` };
   }
   return { cause: 'unexpected-response', observed: seen };
+}
+
+/**
+ * The request never reached the app: no answer (network, TLS) or refused in front of it (an authenticating proxy,
+ * plain HTTP on an HTTPS port). The app page is the first request of every check: this turns it into the cause.
+ */
+export function failedBeforeApp(ex: Exchange, target: Target): Diagnosis | undefined {
+  return ex.error ? diagnoseExchange(ex, target) : refusedBeforeApp(ex, target);
 }
 
 /** A failed WebSocket upgrade answers a plain-text 400 whose body is the Engine.IO message. */
@@ -193,7 +205,7 @@ export async function diagnoseSocketFailure(
   cookieName: string | undefined,
   ex: Exchange,
 ): Promise<Diagnosis> {
-  const first = diagnoseExchange(ex);
+  const first = diagnoseExchange(ex, probe.target);
   const eio = parseEngineIoError(ex.body) ?? plainUpgradeError(ex);
   if (eio?.code === 4 && first.cause !== 'cdn-caching') return diagnoseForbidden(probe, cookieName, ex);
   return first;

@@ -7,7 +7,7 @@ import type { OpenPacket } from '../probes/engineio';
 import type { Verdict } from '../verdict';
 import type { CheckContext } from './context';
 import { newProbe } from './context';
-import { diagnoseSocketFailure, servedFromCache, summarizeExchange } from './diagnose';
+import { diagnoseSocketFailure, failedBeforeApp, servedFromCache } from './diagnose';
 import { VerdictBuilder, exchangesEvidence } from './evidence';
 
 export const handshakeCheckName = 'handshake';
@@ -25,7 +25,8 @@ export async function handshakeCheck(ctx: CheckContext): Promise<Verdict> {
   try {
     for (const probe of probes) {
       const page = await probe.fetchAppPage();
-      if (page.error) return v.fail('target-unreachable', summarizeExchange(page));
+      const beforeApp = failedBeforeApp(page, target);
+      if (beforeApp) return v.fail(beforeApp.cause, beforeApp.observed);
       const result = await probe.handshake();
       if (!result.ok) {
         const d = await diagnoseSocketFailure(probe, target.connectionCookie, result.exchange);

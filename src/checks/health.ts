@@ -1,7 +1,7 @@
 /** Health endpoint: the path the load balancer's health check uses answers 200 with the expected JSON. */
 import type { Verdict } from '../verdict';
 import { type CheckContext, newProbe } from './context';
-import { summarizeExchange } from './diagnose';
+import { failedBeforeApp, summarizeExchange } from './diagnose';
 import { VerdictBuilder, exchangesEvidence } from './evidence';
 import { joinUrl } from '../probes/engineio';
 
@@ -20,7 +20,9 @@ export async function healthCheck(ctx: CheckContext): Promise<Verdict> {
   const ex = await probe.http.request('GET', joinUrl(hop.url, target.healthPath));
   v.attach(exchangesEvidence('health request', [ex]));
   const seen = summarizeExchange(ex);
-  if (ex.error) return v.fail('target-unreachable', seen);
+  // No answer, TLS, or a proxy's 401/403: not the pod's health endpoint speaking, so not health-endpoint-down.
+  const beforeApp = failedBeforeApp(ex, target);
+  if (beforeApp) return v.fail(beforeApp.cause, beforeApp.observed);
   if (ex.status !== 200) return v.fail('health-endpoint-down', `${seen}: the load balancer would take this pod out of service`);
   let body: unknown;
   try {

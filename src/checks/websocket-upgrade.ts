@@ -11,7 +11,7 @@ import { rawUpgrade } from '../probes/websocket';
 import type { Verdict } from '../verdict';
 import { REQUEST_TIMEOUT_MS, upgradeSettleMs } from './budget';
 import { type CheckContext, newProbe, sessionAfter } from './context';
-import { diagnoseSocketFailure, summarizeExchange } from './diagnose';
+import { diagnoseSocketFailure, failedBeforeApp, summarizeExchange } from './diagnose';
 import { diagnoseUpgradeFailure } from './diagnose-upgrade';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
 
@@ -27,7 +27,8 @@ export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict>
   );
   const probe = newProbe(ctx, 0);
   const page = await probe.fetchAppPage();
-  if (page.error) return v.fail('target-unreachable', summarizeExchange(page));
+  const beforeApp = failedBeforeApp(page, target);
+  if (beforeApp) return v.fail(beforeApp.cause, beforeApp.observed);
 
   const raw = await rawUpgrade(probe, target);
   v.attach(textEvidence('raw upgrade frames', [`status ${raw.status ?? '-'}`, ...raw.frames, raw.error ?? ''].join('\n')));

@@ -3,25 +3,12 @@
  * the Service annotation). Each setting is judged by its EFFECTIVE value: an absent timeoutSec is GKE's 30 s.
  */
 import { VerdictBuilder } from '../checks/evidence';
-import type { K8sObject } from '../k8s/objects';
+import { type BackendConfigSpec, GKE_DEFAULT_TIMEOUT_SEC, specOf } from '../k8s/backendconfig-spec';
 import type { Verdict } from '../verdict';
 import { attachedBackendConfig, type ClusterCheckContext, clusterHop, isVerdict, readObject } from './context';
 import { serviceRef } from './expectation';
 
-/** GKE's backend service timeout when BackendConfig sets none. */
-export const GKE_DEFAULT_TIMEOUT_SEC = 30;
-
-export interface BackendConfigSpec {
-  timeoutSec?: number;
-  sessionAffinity?: { affinityType?: string; affinityCookieTtlSec?: number };
-  cdn?: { enabled?: boolean };
-  connectionDraining?: { drainingTimeoutSec?: number };
-  healthCheck?: { requestPath?: string; port?: number; type?: string };
-}
-
-export function specOf(bc: K8sObject): BackendConfigSpec {
-  return (bc.spec ?? {}) as BackendConfigSpec;
-}
+export { type BackendConfigSpec, GKE_DEFAULT_TIMEOUT_SEC, specOf };
 
 type Judge = (spec: BackendConfigSpec, v: VerdictBuilder, name: string, ctx: ClusterCheckContext) => Promise<Verdict> | Verdict;
 

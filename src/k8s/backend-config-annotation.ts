@@ -18,7 +18,9 @@ interface PortEntry {
 }
 
 function portEntry(service: K8sObject, port: string | number): PortEntry | undefined {
-  const ports = (service.spec as { ports?: PortEntry[] } | undefined)?.ports ?? [];
+  const declared = (service.spec as { ports?: unknown } | undefined)?.ports;
+  // A malformed manifest (ports not a list) resolves no port rather than throwing: the linter reads such files too.
+  const ports = Array.isArray(declared) ? (declared as PortEntry[]) : [];
   return ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port || String(p.port) === port));
 }
 

@@ -5,10 +5,9 @@
  * Credentials stay inside the KubeConfig: messages and describeConnection() name the server, context and user.
  */
 import { existsSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ApiException, AuthorizationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, toClusterError } from './errors';
+import { kubeconfigChoice } from './kubeconfig-path';
 import { describeRef, type K8sObject, type ObjectRef } from './objects';
 import { probeVersion } from './probe-version';
 import { type ApplyOptions, RawObjectApi } from './raw-api';
@@ -38,14 +37,8 @@ export interface ClusterConnection {
   objects: RawObjectApi;
 }
 
-function kubeconfigPath(explicit?: string): string {
-  if (explicit) return explicit;
-  const fromEnv = process.env.KUBECONFIG?.split(path.delimiter).find(Boolean);
-  return fromEnv ?? path.join(os.homedir(), '.kube', 'config');
-}
-
 export async function connect(opts: ConnectOptions = {}): Promise<ClusterConnection> {
-  const file = kubeconfigPath(opts.kubeconfig);
+  const file = kubeconfigChoice(opts.kubeconfig).file;
   if (!existsSync(file)) {
     throw new ClusterError(`no kubeconfig at ${file}: pass a kubeconfig path, set KUBECONFIG, or create ~/.kube/config`, {
       reason: 'Config',

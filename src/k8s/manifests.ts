@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { projectRoot } from '../targets/load';
 import { inNamespace, type K8sObject } from './objects';
+import { yamlErrorSuffix } from './yaml-error';
 
 export const manifestsDir = path.join(projectRoot, 'kind', 'manifests');
 export const crdsDir = path.join(projectRoot, 'kind', 'crds');
@@ -25,12 +26,7 @@ export function parseManifests(text: string, source: string): K8sObject[] {
   const objects: K8sObject[] = [];
   for (const [i, doc] of parseAllDocuments(text).entries()) {
     const error = doc.errors[0];
-    if (error) {
-      const where = error.linePos?.[0] ? ` (line ${error.linePos[0].line})` : '';
-      // The parser's first line ends with ':' before a code frame; the line number is already in `where`.
-      const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-      throw new ManifestError(`${source}: not valid YAML${where}: ${reason}`);
-    }
+    if (error) throw new ManifestError(`${source}: not valid YAML${yamlErrorSuffix(error)}`);
     const data = doc.toJS() as unknown;
     if (data === null || data === undefined) continue; // an empty document (a trailing ---)
     const o = data as Partial<K8sObject>;

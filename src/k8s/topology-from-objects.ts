@@ -14,10 +14,10 @@ import type { Affinity, TopologySettings } from '../topology/types';
 import type { DeepPartial } from '../topology/defaults';
 import type { ObjectSource } from './object-source';
 import { resolveBackendConfig } from './backend-config-annotation';
+import { GKE_DEFAULT_TIMEOUT_SEC } from './backendconfig-spec';
 
 /** Theia's pingInterval 30000 → 500 ms locally: the same factor scales every duration taken from manifests. */
 export const LOCAL_TIME_SCALE = 1 / 60;
-const GKE_DEFAULT_TIMEOUT_SEC = 30;
 
 export interface ObjectNames {
   namespace: string;

@@ -5,7 +5,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { CauseId } from '../causes/catalogue';
 import { redactHeaders } from '../report/redact';
+import { explainNodeError } from '../tls/explain';
 import { agentFor, type ProxySettings } from './network';
 
 /** Every probe request gives up after this; the checks' time budgets (src/checks/budget.ts) count with it. */
@@ -20,6 +22,8 @@ export interface Exchange {
   responseHeaders: Record<string, string | string[] | undefined>;
   body: string;
   error?: string;
+  /** When `error` is a TLS failure: its cause (the same one the browser's failure maps to). */
+  tlsCause?: CauseId;
   /** The replica that answered, when the target exposes one in a header. */
   replica?: string;
   ms: number;
@@ -101,6 +105,9 @@ export class HttpClient {
       if (typeof replica === 'string') exchange.replica = replica;
     } catch (error) {
       exchange.error = describeNetworkError(error);
+      // A TLS failure gets the certificate's issuer/names and the browser's wording (src/tls/explain.ts).
+      const tls = await explainNodeError(url, error, this.options);
+      if (tls) Object.assign(exchange, { error: tls.message, tlsCause: tls.cause });
     }
     exchange.ms = Date.now() - started;
     this.exchanges.push(exchange);

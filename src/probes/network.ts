@@ -8,6 +8,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import tls from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 
 export interface ProxySettings {
@@ -17,7 +18,7 @@ export interface ProxySettings {
 
 export interface NetworkOptions {
   localAddress?: string;
-  /** PEM of a CA to trust in addition to the system's (never a disabled verification). */
+  /** PEM of the CAs to trust in addition to the system's, one or several (never a disabled verification). */
   ca?: string;
   /** hostname → IP address, e.g. `theia.socketproof.test → 127.0.0.1`. */
   resolve?: Record<string, string>;
@@ -47,7 +48,7 @@ export function bypassesProxy(target: URL, noProxy: string[]): boolean {
   });
 }
 
-function lookupWith(resolve: Record<string, string> | undefined): LookupFunction | undefined {
+export function lookupWith(resolve: Record<string, string> | undefined): LookupFunction | undefined {
   if (!resolve || Object.keys(resolve).length === 0) return undefined;
   return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
     const mapped = resolve[hostname.toLowerCase()];
@@ -58,15 +59,36 @@ function lookupWith(resolve: Record<string, string> | undefined): LookupFunction
   }) as LookupFunction;
 }
 
+/**
+ * What a TLS client trusts: Node's `ca` REPLACES its built-in roots, so an extra CA (a company's) is added to them;
+ * a target behind a public certificate stays reachable when SOCKETPROOF_CA_FILE is set for another. Parsing ~140
+ * roots costs ~10–150 ms per context, and every probe request is a new connection: one context per CA set, reused
+ * (a `secureContext` wins over any `ca` a client library puts on its requests). Undefined: Node's defaults.
+ */
+const contexts = new Map<string, tls.SecureContext>();
+export function trustContext(ca: string | undefined): tls.SecureContext | undefined {
+  if (!ca) return undefined;
+  let context = contexts.get(ca);
+  if (!context) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+    contexts.set(ca, context);
+  }
+  return context;
+}
+
 /** An agent for one request (no keep-alive: each request is a new connection a load balancer can place). */
 export function agentFor(url: string, net: NetworkOptions = {}): http.Agent {
   const target = new URL(url);
   const secure = target.protocol === 'https:' || target.protocol === 'wss:';
   const lookup = lookupWith(net.resolve);
+  const secureContext = trustContext(net.ca);
   if (net.proxy && !bypassesProxy(target, net.proxy.noProxy)) {
-    // CONNECT tunnel for every scheme: the only way a WebSocket upgrade crosses a forward proxy intact.
-    return new HttpsProxyAgent(net.proxy.url, { keepAlive: false, ...(lookup ? { lookup } : {}) }) as unknown as http.Agent;
+    // CONNECT tunnel for every scheme: the only way a WebSocket upgrade crosses a forward proxy intact. The agent's
+    // own options win over a request's (http.Agent#addRequest), so the trust set here reaches the TLS made to the
+    // target through the tunnel whichever client (ws, engine.io-client) built the request — and an https:// proxy's.
+    const trust = secureContext ? { secureContext } : {};
+    return new HttpsProxyAgent(net.proxy.url, { keepAlive: false, ...(lookup ? { lookup } : {}), ...trust }) as unknown as http.Agent;
   }
   const common = { keepAlive: false, localAddress: net.localAddress, ...(lookup ? { lookup } : {}) };
-  return secure ? new https.Agent({ ...common, ca: net.ca }) : new http.Agent(common);
+  return secure ? new https.Agent({ ...common, ...(secureContext ? { secureContext } : {}) }) : new http.Agent(common);
 }

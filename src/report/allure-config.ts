@@ -5,6 +5,7 @@
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { causeIds, causes } from '../causes/catalogue';
+import { CLUSTER_NOT_RUN_PHRASE } from '../cluster/target-access';
 
 export function allureCategories(): { name: string; matchedStatuses: string[]; messageRegex: string }[] {
   return [
@@ -15,6 +16,8 @@ export function allureCategories(): { name: string; matchedStatuses: string[]; m
       messageRegex: `[\\s\\S]*cause:\\s+${id} [\\s\\S]*`,
     })),
     { name: 'Test or suite defect (no diagnosed cause)', matchedStatuses: ['failed', 'broken'], messageRegex: '[\\s\\S]*' },
+    // Not a failure, but a stakeholder must see it: the target's cluster was not checked (no kubeconfig given).
+    { name: 'Cluster checks not run (no kubeconfig)', matchedStatuses: ['skipped'], messageRegex: `[\\s\\S]*${CLUSTER_NOT_RUN_PHRASE}[\\s\\S]*` },
   ];
 }
 

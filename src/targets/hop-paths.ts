@@ -6,8 +6,9 @@ import type { Hop, Target } from './target';
 
 /** The target with its app and Socket.IO paths as the hop serves them (unchanged when the hop declares none). */
 export function targetAtHop(target: Target, hop: Hop): Target {
-  const at = hop.appPath;
-  if (!at || at === target.appPath) return target;
+  const at = hop.appPath ?? target.appPath;
+  if (at === target.appPath && !hop.socketPath) return target;
+  // Without a socket path of its own, the hop's Socket.IO path moves with its app path (the same prefix stripped).
   const move = (p: string) => (p.startsWith(target.appPath) ? at + p.slice(target.appPath.length) : p);
-  return { ...target, appPath: at, socketPath: move(target.socketPath) };
+  return { ...target, appPath: at, socketPath: hop.socketPath ?? move(target.socketPath) };
 }

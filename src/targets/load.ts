@@ -111,15 +111,25 @@ export function resolveEnvUrls(target: Target, env: NodeJS.ProcessEnv = process.
   return { ...target, hops };
 }
 
-/** The auth headers a target declares, read from the environment; a missing variable is an error naming it. */
+/**
+ * The auth headers a target declares, read from the environment. A header whose variable is unset or empty is not
+ * sent: such a header is optional (an identity-aware proxy some deployments have), and CI maps an unset secret to
+ * "". The runner says so once (unsentAuthHeaders); a load balancer that then refuses names the variable.
+ */
 export function authHeaders(target: Target, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [header, variable] of Object.entries(target.auth?.headers ?? {})) {
     const value = env[variable];
-    if (!value) throw new TargetError(`target ${target.name}: header ${header} needs ${variable} in the environment`);
-    headers[header.toLowerCase()] = value;
+    if (value) headers[header.toLowerCase()] = value;
   }
   return headers;
+}
+
+/** The declared auth headers that will not be sent, because their variable is unset or empty. */
+export function unsentAuthHeaders(target: Target, env: NodeJS.ProcessEnv = process.env): { header: string; variable: string }[] {
+  return Object.entries(target.auth?.headers ?? {})
+    .filter(([, variable]) => !env[variable])
+    .map(([header, variable]) => ({ header, variable }));
 }
 
 export function listTargets(): string[] {
@@ -128,14 +138,21 @@ export function listTargets(): string[] {
     .map((f) => f.replace(/\.yaml$/, ''));
 }
 
-/** With embedded hop URLs filled in from the running topology. */
-export function withHopUrls(target: Target, urls: Record<string, string>): Target {
+/**
+ * With embedded hop URLs filled in from the running topology, and the paths a hop serves where the topology's
+ * proxies rewrite them (the app behind a prefix-stripping pod nginx).
+ */
+export function withHopUrls(
+  target: Target,
+  urls: Record<string, string>,
+  paths: Record<string, { appPath: string; socketPath: string } | undefined> = {},
+): Target {
   return {
     ...target,
     hops: target.hops.map((h) => {
       const url = urls[h.name];
       if (h.url === 'embedded' && !url) throw new TargetError(`target ${target.name}: the topology has no hop "${h.name}"`);
-      return h.url === 'embedded' && url ? { ...h, url } : h;
+      return h.url === 'embedded' && url ? { ...h, url, ...paths[h.name] } : h;
     }),
   };
 }

@@ -17,10 +17,11 @@ export interface Hop {
   /** Whether several replicas sit behind this hop (so session continuity is meaningful and must hold). */
   balanced: boolean;
   /**
-   * The app path on this hop when it differs from the target's `appPath`: a real Theia serves at `/` and the proxy in
-   * front of it strips the prefix users see (`/theia/`), so its own hop is reached at `/`. The socket path moves with it.
+   * The app page and Socket.IO path AT THIS HOP, when a proxy in front of it rewrites them (the app itself behind a
+   * prefix-stripping nginx listens at `/`); default the target's.
    */
   appPath?: string;
+  socketPath?: string;
 }
 
 export interface ExpectedProtocol {
@@ -125,6 +126,11 @@ export interface Target {
   embedded?: {
     /** HTTPS at the load balancer for a real hostname mapped to loopback, with a CA the suite generates and trusts. */
     tls?: { hostname: string };
+    /**
+     * Where the app itself listens behind the pod's proxy (Theia's default: `/`). Without it, a user's own pod
+     * config decides (SOCKETPROOF_POD_NGINX_CONF: the app is served where that config sends the app path).
+     */
+    appServedAt?: string;
     /** The app in each pod: the mock Theia (default), or the real Theia 1.74.1 built by `npm run theia:build`. */
     app?: 'mock-theia' | 'theia';
   };

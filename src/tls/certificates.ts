@@ -1,7 +1,8 @@
 /**
  * Certificates for the production-like local target: a CA the suite generates and TRUSTS explicitly (Node gets it
- * as `ca`, Chromium through its own NSS database), a server certificate for a real hostname, and a second,
- * untrusted CA whose certificate proves the suite fails with a clear TLS message instead of ignoring errors.
+ * as `ca`, Chromium through its own NSS database: src/tls/browser-trust.ts), a server certificate for a real
+ * hostname, and a second, untrusted CA whose certificate proves the suite fails with a clear TLS message instead of
+ * ignoring errors. makeCa and issueCertificate also make the self-tests' "company" PKI (a CA that is not ours).
  * Made with the openssl CLI once per checkout (under .cache/tls/), then reused.
  */
 import { execFileSync } from 'node:child_process';
@@ -25,22 +26,36 @@ function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function makeCa(dir: string, name: string, subject: string): void {
+/** `<dir>/<name>.pem` and `.key`: a self-signed CA (made once; an existing one is kept). */
+export function makeCa(dir: string, name: string, subject: string): void {
   if (existsSync(path.join(dir, `${name}.pem`))) return;
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', subject,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
     '-keyout', `${name}.key`, '-out', `${name}.pem`], dir);
 }
 
-function issue(dir: string, ca: string, name: string, hostname: string): void {
+export interface IssueOptions {
+  commonName: string;
+  /** openssl syntax: `DNS:theia.example.com,IP:127.0.0.1`. */
+  subjectAltName: string;
+  /** Validity from now; negative makes an already expired certificate (notAfter in the past). Default 825. */
+  days?: number;
+}
+
+/** `<dir>/<name>.pem` and `.key`: a server certificate signed by the CA `<dir>/<ca>.pem` (made once). */
+export function issueCertificate(dir: string, ca: string, name: string, o: IssueOptions): void {
   if (existsSync(path.join(dir, `${name}.pem`))) return;
   writeFileSync(
     path.join(dir, `${name}.ext`),
-    `subjectAltName=DNS:${hostname}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
+    `subjectAltName=${o.subjectAltName}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
   );
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${hostname}`, '-keyout', `${name}.key`, '-out', `${name}.csr`], dir);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${o.commonName}`, '-keyout', `${name}.key`, '-out', `${name}.csr`], dir);
   openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial',
-    '-days', '825', '-extfile', `${name}.ext`, '-out', `${name}.pem`], dir);
+    '-days', String(o.days ?? 825), '-extfile', `${name}.ext`, '-out', `${name}.pem`], dir);
+}
+
+function issue(dir: string, ca: string, name: string, hostname: string): void {
+  issueCertificate(dir, ca, name, { commonName: hostname, subjectAltName: `DNS:${hostname}` });
 }
 
 export function ensureCertificates(dir: string, hostname: string): SuiteCertificates {
@@ -67,26 +82,4 @@ export function certificatePaths(dir: string, hostname: string): SuiteCertificat
     untrustedCert: path.join(hostDir, 'untrusted-server.pem'),
     untrustedKey: path.join(hostDir, 'untrusted-server.key'),
   };
-}
-
-/**
- * Chromium on Linux trusts what the NSS database in $HOME/.pki/nssdb trusts. A HOME of the suite's own, with only
- * this CA added, makes Chromium verify the certificate for real — no ignoreHTTPSErrors, no flag that disables checks.
- */
-export function browserHome(certs: SuiteCertificates): string {
-  return path.join(certs.dir, 'browser-home');
-}
-
-export function ensureBrowserTrust(certs: SuiteCertificates): string {
-  const home = browserHome(certs);
-  const db = path.join(home, '.pki', 'nssdb');
-  if (existsSync(path.join(db, 'cert9.db'))) return home;
-  mkdirSync(db, { recursive: true });
-  try {
-    execFileSync('certutil', ['-N', '-d', `sql:${db}`, '--empty-password'], { stdio: 'pipe' });
-    execFileSync('certutil', ['-A', '-d', `sql:${db}`, '-n', 'socketproof-test-ca', '-t', 'C,,', '-i', certs.caFile], { stdio: 'pipe' });
-  } catch (error) {
-    throw new Error(`cannot give Chromium the suite's CA (is libnss3-tools installed? apt-get install libnss3-tools): ${(error as Error).message.split('\n')[0]}`);
-  }
-  return home;
 }

@@ -24,7 +24,8 @@ export function healthySettings(overrides: DeepPartial<TopologySettings> = {}): 
       basePath: '/theia/',
       socketPath: '/theia/socket.io/',
       pingInterval: 500, // Theia: 30000
-      pingTimeout: 1000, // Theia: 60000
+      // Theia: 60000. Not scaled as far as pingInterval: a busy 2-core machine can stall a probe's pong by a second.
+      pingTimeout: 5000,
       maxPayload: 1e8,
     },
   };

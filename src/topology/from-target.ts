@@ -42,9 +42,17 @@ export function embeddedSettings(target: Target, env: NodeJS.ProcessEnv = proces
 export function appSettings(target: Target): DeepPartial<TopologySettings> {
   if (target.app === 'socket.io') return { app: 'plain-socketio' };
   const { pingInterval, pingTimeout, maxPayload } = target.expect;
+  const servedAt = target.embedded?.appServedAt;
   return {
     app: target.embedded?.app ?? 'mock-theia',
-    theia: { basePath: target.appPath, socketPath: target.socketPath, pingInterval, pingTimeout, maxPayload },
+    theia: {
+      basePath: servedAt ?? target.appPath,
+      socketPath: servedAt ? `${servedAt}socket.io/` : target.socketPath,
+      pathsFromConfig: servedAt === undefined,
+      pingInterval,
+      pingTimeout,
+      maxPayload,
+    },
   };
 }
 

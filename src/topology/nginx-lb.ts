@@ -47,12 +47,18 @@ export function renderLbConfig(lb: LoadBalancerSettings, backends: LbBackend[], 
     '    server {',
     ...(lb.tls
       ? [
-          `        listen 127.0.0.1:${at.listenPort} ssl;`,
+          `        listen 127.0.0.1:${at.listenPort} ssl${lb.tls.http2 ? ' http2' : ''};`,
           `        server_name ${lb.tls.serverName};`,
           `        ssl_certificate ${lb.tls.certFile};`,
           `        ssl_certificate_key ${lb.tls.keyFile};`,
         ]
       : [`        listen 127.0.0.1:${at.listenPort};`]),
+    ...(lb.requireAuthorization
+      ? [
+          '        # An identity-aware proxy: without the exact credential nothing reaches a pod, /health included.',
+          `        if ($http_authorization != ${JSON.stringify(lb.requireAuthorization)}) { return 401; }`,
+        ]
+      : []),
     '',
     '        # Nothing is answered here, /health included: everything goes to a pod, as on GKE.',
     '        location / {',
@@ -125,7 +131,7 @@ function cdnCache(): string[] {
 function tlsDefaultServer(tls: NonNullable<LoadBalancerSettings['tls']>, port: number): string[] {
   return [
     '    server {',
-    `        listen 127.0.0.1:${port} ssl default_server;`,
+    `        listen 127.0.0.1:${port} ssl default_server${tls.http2 ? ' http2' : ''};`,
     `        ssl_certificate ${tls.certFile};`,
     `        ssl_certificate_key ${tls.keyFile};`,
     "        return 421 'no such host here';",

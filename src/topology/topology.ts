@@ -1,31 +1,33 @@
 /**
- * Starts the embedded topology on loopback: N pods (mock Theia + in-pod nginx) behind a load-balancer nginx, with a
+ * Starts the embedded topology on loopback: N pods (the app + in-pod nginx) behind a load-balancer nginx, with a
  * lifetime relay per pod when the GKE connection-lifetime cap is emulated. Everything is a real process or socket,
  * ended by PID; a half-started topology is torn down before the error is thrown.
  */
-import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type LifetimeRelay, startLifetimeRelay } from './lifetime-relay';
 import { startRealTheia } from './real-theia';
-import { NGINX_BINARY, nginxArgs, renderLbConfig, renderPodConfig, rewriteUserPodConfig } from './nginx-config';
+import { renderLbConfig, renderPodConfig, rewriteUserPodConfig } from './nginx-config';
+import { forwardedPaths } from './forwarded-paths';
+import { startNginx } from './nginx-process';
 import { freePorts } from './ports';
-import { accepts, lastLines, type ManagedProcess, spawnManaged } from './process';
+import { accepts, type ManagedProcess, spawnManaged } from './process';
 import type { PodEndpoints, RenderedConfig, RunningTopology, TopologySettings } from './types';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIND_ATTEMPTS = 3;
 
-export async function startTopology(settings: TopologySettings, opts: { root?: string } = {}): Promise<RunningTopology> {
+export async function startTopology(asked: TopologySettings, opts: { root?: string } = {}): Promise<RunningTopology> {
   const root = opts.root ?? PROJECT_ROOT;
   const prefix = await mkdtemp(join(tmpdir(), 'socketproof-'));
   await chmod(prefix, 0o755); // nginx workers drop to `nobody` when the suite runs as root
   const procs: ManagedProcess[] = [];
   const relays: LifetimeRelay[] = [];
   const configs: RenderedConfig[] = [];
+  let settings = asked;
+  const notes: string[] = [];
   const podNames = Array.from({ length: settings.replicas }, (_, i) => `pod-${i}`);
 
   const collectLogs = async (): Promise<RenderedConfig[]> => {
@@ -50,9 +52,10 @@ export async function startTopology(settings: TopologySettings, opts: { root?: s
   };
 
   try {
+    const userConfig = settings.pod.nginxConfigFile ? await readFile(settings.pod.nginxConfigFile, 'utf8') : null;
+    if (userConfig) settings = await servedWhereConfigSends(settings, userConfig, prefix, notes);
     const theias = await startAll(podNames.map((pod) => startTheia(root, pod, settings, prefix)), procs);
     const theiaPorts = theias.map((t) => t.port);
-    const userConfig = settings.pod.nginxConfigFile ? await readFile(settings.pod.nginxConfigFile, 'utf8') : null;
     let ports: number[] = [];
     for (let attempt = 1; ; attempt++) {
       // nginx cannot listen on port 0 and report it: take free ports, retry when another process wins the race.
@@ -98,9 +101,16 @@ export async function startTopology(settings: TopologySettings, opts: { root?: s
     const lbUrl = settings.lb.tls ? `https://${settings.lb.tls.serverName}:${lbPort}` : `http://127.0.0.1:${lbPort}`;
     return {
       settings,
+      notes,
       pods,
       lbUrl,
       hopUrls: { pod: pods[0]?.theiaUrl ?? '', 'pod-nginx': pods[0]?.nginxUrl ?? '', lb: lbUrl },
+      // The app reached directly answers where it listens: where the user's pod config sends the paths, or where
+      // the target says it listens; otherwise at the clients' own paths (so an app mounted elsewhere is a wrong path).
+      hopPaths:
+        settings.theia === asked.theia && asked.theia.pathsFromConfig !== false
+          ? {}
+          : { pod: { appPath: settings.theia.basePath, socketPath: settings.theia.socketPath } },
       configs: [...configs],
       pids: () => procs.map((p) => p.pid),
       logs: async () => finalLogs ?? collectLogs(),
@@ -111,6 +121,33 @@ export async function startTopology(settings: TopologySettings, opts: { root?: s
     const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' | ');
     throw new Error(`local topology did not start: ${message}`);
   }
+}
+
+/**
+ * With a user's own pod config, the app is served where that config sends the app's paths (asked of nginx, see
+ * forwarded-paths.ts), unless the target says where the app listens (`embedded.appServedAt`): then a config that
+ * sends the paths elsewhere shows as the wrong path it is.
+ */
+async function servedWhereConfigSends(settings: TopologySettings, config: string, prefix: string, notes: string[]) {
+  const { basePath, socketPath, pathsFromConfig } = settings.theia;
+  if (settings.app !== 'mock-theia') return settings;
+  if (pathsFromConfig === false) {
+    notes.push(`the app listens at ${basePath} (Socket.IO at ${socketPath}): where the target says it does`);
+    return settings;
+  }
+  const [page, socket] = await forwardedPaths(config, [basePath, socketPath], prefix);
+  if (!page?.forwarded || !socket?.forwarded) {
+    notes.push(`the app listens at ${basePath}: the pod config does not forward ${page?.forwarded ? socketPath : basePath} to it`);
+    return settings;
+  }
+  const slash = (p: string) => (p.endsWith('/') ? p : `${p}/`);
+  const theia = { ...settings.theia, basePath: slash(page.forwarded), socketPath: slash(socket.forwarded) };
+  notes.push(
+    `the app listens at ${theia.basePath} (Socket.IO at ${theia.socketPath}): the pod config sends ${basePath} there${
+      theia.basePath === basePath ? ' (prefix kept)' : ' (prefix replaced by proxy_pass)'
+    }`,
+  );
+  return { ...settings, theia };
 }
 
 /** Where the pod's app serves its page: the plain app always at `/`. */
@@ -144,27 +181,6 @@ async function startTheia(root: string, podName: string, settings: TopologySetti
     deadlineMs: 20_000,
   });
   return { proc, port: Number(proc.readyMatch?.[1]) };
-}
-
-async function startNginx(prefix: string, config: RenderedConfig) {
-  const name = config.name.replace(/\.conf$/, '');
-  const dir = join(prefix, name);
-  const confPath = join(prefix, config.name);
-  await mkdir(dir, { recursive: true });
-  await writeFile(confPath, config.text);
-  // `-t` first: a broken config fails here with nginx's own one-line reason, before anything listens.
-  await promisify(execFile)(NGINX_BINARY, nginxArgs(dir, confPath, true)).catch((err: { stderr?: string }) => {
-    throw new Error(`${name}: nginx -t rejected ${config.name}: ${lastLines(err.stderr ?? String(err), 3)}`);
-  });
-  // "start worker process" is logged (notice, to stderr) only once every listen socket is bound.
-  const proc = await spawnManaged({
-    name,
-    command: NGINX_BINARY,
-    args: nginxArgs(dir, confPath),
-    ready: { line: /start worker process/ },
-    deadlineMs: 10_000,
-  });
-  return { proc };
 }
 
 async function waitAccepting(port: number): Promise<void> {

@@ -16,6 +16,11 @@ export interface MockTheiaSettings {
   pingTimeout: number;
   /** Theia: 1e8. */
   maxPayload: number;
+  /**
+   * With a user's own pod config: false = serve at basePath/socketPath as given (the target says where the app
+   * listens); otherwise the app is served where that config sends those paths.
+   */
+  pathsFromConfig?: boolean;
   /** THEIA_HOSTS: when set, the Origin's host must be one of these (besides matching Host). */
   allowedHosts?: string[];
   /**
@@ -42,7 +47,15 @@ export interface LoadBalancerSettings {
    * HTTPS with host-based routing, like a production ingress: only `serverName` is routed to the pods; any other
    * Host gets 421. The certificate comes from a CA the suite generates and trusts explicitly.
    */
-  tls?: { certFile: string; keyFile: string; serverName: string };
+  tls?: {
+    certFile: string;
+    keyFile: string;
+    serverName: string;
+    /** HTTP/2 on the TLS listener, as GKE's LB offers: pages and polling go h2, a WebSocket still upgrades on HTTP/1.1. */
+    http2?: boolean;
+  };
+  /** An identity-aware proxy in front of everything: a request without exactly this Authorization value gets 401. */
+  requireAuthorization?: string;
 }
 
 export interface PodSettings {
@@ -99,6 +112,10 @@ export interface RunningTopology {
   lbUrl: string;
   /** Base URL per hop name: pod (pod 0's Theia), pod-nginx (pod 0's nginx), lb. */
   hopUrls: Record<'pod' | 'pod-nginx' | 'lb', string>;
+  /** Paths a hop serves where they differ from the clients' (the app itself behind a prefix-stripping pod nginx). */
+  hopPaths: Partial<Record<'pod', { appPath: string; socketPath: string }>>;
+  /** What the run's header should say about this topology (e.g. where the app listens, and why). */
+  notes: string[];
   /** Every nginx config rendered for this topology (attached to reports on failure). */
   configs: RenderedConfig[];
   /** PIDs of every process started (nginx masters, mock Theia processes, relays). */

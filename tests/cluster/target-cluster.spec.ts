@@ -49,7 +49,7 @@ test.describe('cluster checks of a target with its own cluster (the nightly run)
     const staged = await stage({ set: 'healthy' });
     const result = await run(targetFile(staged.namespace, cluster.restrictedKubeconfig as string));
     expect(result.exitCode, result.out).toBe(0);
-    expect(result.out).toContain('9 passed');
+    expect(result.out).toContain('10 passed'); // the connection test and the 9 checks
   });
 
   test('red with the causes on the broken manifests', { tag: ['@cluster', '@selftest'] }, async ({ cluster, stage }) => {

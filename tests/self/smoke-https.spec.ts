@@ -76,6 +76,8 @@ test.describe('production smoke on the local HTTPS target', () => {
   });
 
   test('fails with a clear TLS message on an untrusted certificate', { tag: '@selftest' }, async () => {
+    // A red run restarts a Playwright worker after each failed test (~10 s each on a loaded 2-core machine).
+    test.setTimeout(300_000);
     const run = await smoke({ SOCKETPROOF_TLS_UNTRUSTED: '1' });
     expect(run.exitCode, run.out).toBe(1);
     expect(run.out).toContain("the server's certificate is not signed by a trusted CA");

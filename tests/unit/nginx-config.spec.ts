@@ -160,7 +160,7 @@ test.describe('load balancer nginx', () => {
       added: ['proxy_set_header Host theia.internal;'],
     });
     expect(diff(lb(), lb({ idleTimeoutMs: 2500 }))).toEqual({
-      removed: ['proxy_read_timeout 10000ms;', 'proxy_send_timeout 10000ms;'],
+      removed: ['proxy_read_timeout 3600000ms;', 'proxy_send_timeout 3600000ms;'],
       added: ['proxy_read_timeout 2500ms;', 'proxy_send_timeout 2500ms;'],
     });
   });

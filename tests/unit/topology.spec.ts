@@ -73,7 +73,7 @@ test.describe('local topology', () => {
         () => new Error('started'),
         (e: Error) => e,
       );
-      expect(error.message).toMatch(/^local topology did not start: nginx-pod-\d: nginx -t rejected .*no_such_directive/);
+      expect(error.message).toMatch(/^local topology did not start: nginx-pod-(\d|paths): nginx -t rejected .*no_such_directive/);
       expect(error.message).not.toContain('\n');
       expect(children().filter((pid) => !before.has(pid))).toEqual([]);
     } finally {
