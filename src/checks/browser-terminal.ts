@@ -156,7 +156,8 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
       const dropped = droppedSocket(watch);
       return dropped ? v.fail('connection-lifetime-cut', `${opened}; meanwhile ${describeDrop(dropped)}`) : v.fail('unexpected-response', opened);
     }
-    const notTyped = await typeCommand(page, target, opened, command);
+    const received = (text: string) => watch.sockets.some((s) => s.frames.some((f) => f.startsWith('<') && f.includes(text)));
+    const notTyped = await typeCommand(page, target, opened, command, () => received(nonce), deadlineMs);
     if (notTyped) return v.fail('unexpected-response', notTyped);
     const answered = await until(
       () => watch.sockets.some((s) => s.frames.some((f) => f.startsWith('<') && f.includes(`${nonce}\r\n`))),
