@@ -173,8 +173,9 @@ test.describe('local control plane (kube-apiserver + etcd)', () => {
         const { pids, dir } = cp;
         await cp.stop();
         await cp.stop(); // idempotent
+        // Ended means not running: a zombie its parent has not reaped yet still answers kill(pid, 0) on a busy
+        // machine, and that is what pidAlive tells apart (measured: CI failed on kill(pid, 0) once under load 8).
         for (const pid of pids) expect(pidAlive(pid), `pid ${pid} still running`).toBe(false);
-        for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
         expect(existsSync(dir), `${dir} still exists`).toBe(false);
         expect(await cp.logs()).toContain('===== etcd');
       }
