@@ -122,23 +122,41 @@ async function theiaDriver(page: Page, target: Target, deadlineMs: number): Prom
   return `main menu Terminal → New Terminal opened no terminal (${target.browser.selectors.input}: still ${before}) within ${deadlineMs} ms, ${attempts} attempt(s); last: ${failures.at(-1) ?? 'none'}`;
 }
 
+/** How long typed text may take to come back from the terminal's shell before it is typed again. */
+const ECHO_WAIT_MS = 3000;
+
 /**
- * Types `command` and Enter into the terminal. The trust dialog can come up at any moment of Theia's start and takes
- * the focus: it is looked for between the text and Enter (the `theia` driver declines it and types again — a
- * doubled command still echoes the nonce last — the `selectors` driver stops), and Enter goes to the terminal's own
- * textarea, which Theia's dialogs leave alone. A string says why nothing was sent.
+ * Types `command` and Enter into the terminal. A new Theia terminal drops what is typed before its shell is
+ * connected (seen on Theia 1.74.1 behind HTTPS: the text was lost, the Enter arrived), so the text is typed again
+ * until the shell echoes it (`echoed`, read from the WebSocket frames) — a doubled command still ends with the nonce —
+ * and only then Enter. The trust dialog can come up at any moment of Theia's start and takes the focus: it is
+ * looked for before Enter (the `theia` driver declines it and types again, the `selectors` driver stops), and Enter
+ * goes to the terminal's own textarea, which Theia's dialogs leave alone. A string says why nothing was sent.
  */
-export async function typeCommand(page: Page, target: Target, opened: TerminalInput, command: string): Promise<string | undefined> {
-  await opened.input.focus();
-  // One input event, like a paste: the check measures the connection, not typing speed.
-  await page.keyboard.insertText(command);
-  if ((await page.locator(THEIA_DOM.trustDialog).count()) > 0) {
-    if (target.browser.driver !== 'theia') return TRUST_IS_UP;
-    await declineTrust(page);
-    opened.notes.push('declined the workspace-trust dialog that came up while typing');
+export async function typeCommand(
+  page: Page,
+  target: Target,
+  opened: TerminalInput,
+  command: string,
+  echoed: () => boolean,
+  deadlineMs: number,
+): Promise<string | undefined> {
+  const end = Date.now() + deadlineMs;
+  let typed = 0;
+  do {
     await opened.input.focus();
+    // One input event, like a paste: the check measures the connection, not typing speed.
     await page.keyboard.insertText(command);
-  }
+    typed++;
+    if ((await page.locator(THEIA_DOM.trustDialog).count()) > 0) {
+      if (target.browser.driver !== 'theia') return TRUST_IS_UP;
+      await declineTrust(page);
+      opened.notes.push('declined the workspace-trust dialog that came up while typing');
+      continue;
+    }
+    if (await until(echoed, Math.max(0, Math.min(ECHO_WAIT_MS, end - Date.now())))) break;
+  } while (Date.now() < end);
+  if (typed > 1) opened.notes.push(`typed ${typed} times before the terminal's shell echoed it`);
   await opened.input.press('Enter');
   return undefined;
 }

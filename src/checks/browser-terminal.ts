@@ -150,8 +150,14 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
       return v.pass(`the page's own Socket.IO connection upgraded to websocket and stayed up for the ${target.sessionLengthMs} ms session`);
     }
     const opened = await openTerminalInput(page, target, deadlineMs);
-    if (typeof opened === 'string') return v.fail('unexpected-response', opened);
-    const notTyped = await typeCommand(page, target, opened, command);
+    if (typeof opened === 'string') {
+      // A workbench that starts over its websocket (real Theia: seconds of RPCs) never finishes when the connection
+      // is cut after upgrading: the cut, not the page, is the finding.
+      const dropped = droppedSocket(watch);
+      return dropped ? v.fail('connection-lifetime-cut', `${opened}; meanwhile ${describeDrop(dropped)}`) : v.fail('unexpected-response', opened);
+    }
+    const received = (text: string) => watch.sockets.some((s) => s.frames.some((f) => f.startsWith('<') && f.includes(text)));
+    const notTyped = await typeCommand(page, target, opened, command, () => received(nonce), deadlineMs);
     if (notTyped) return v.fail('unexpected-response', notTyped);
     const answered = await until(
       () => watch.sockets.some((s) => s.frames.some((f) => f.startsWith('<') && f.includes(`${nonce}\r\n`))),

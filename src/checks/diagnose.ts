@@ -16,7 +16,9 @@
  *      b. are there several replicas, each with its own token (distinct tokens or replica names over several page
  *         loads), and does the same token pass on some handshakes and fail on others → no session affinity. This
  *         comes BEFORE the Origin question: without affinity a handshake without Origin passes or fails by chance;
- *      c. does the handshake pass without the Origin header while it fails with it, every time → origin rejected;
+ *      c. does the handshake pass without the Origin header while it fails with it, every time → origin rejected
+ *         (asked with WebSocket handshakes when a WebSocket handshake was refused: Theia 1.74 checks only the Origin
+ *         header, which browsers send on WebSocket and not on a same-origin polling GET);
  *      d. otherwise the cookie is sent, stable and refused: the Cookie header does not reach the app.
  * A failed WebSocket upgrade (src/checks/diagnose-upgrade.ts) asks: does a new upgrade (no sid) pass? Does the
  * upgrade of a polling session reach the replica that knows its sid?
@@ -25,6 +27,7 @@ import type { CauseId } from '../causes/catalogue';
 import { describeEngineIoError, engineIoCodes, parseEngineIoError } from '../causes/engineio-codes';
 import type { EngineIoProbe } from '../probes/engineio';
 import { type Exchange, headerValue } from '../probes/http';
+import { rawUpgrade } from '../probes/websocket';
 import type { Target } from '../targets/target';
 import { refusedBeforeApp } from './refused-before-app';
 
@@ -159,23 +162,32 @@ export async function diagnoseForbidden(
       };
     }
   }
+  // Asked the way the refused request was made: a WebSocket handshake carries the browser's Origin (Theia 1.74 checks
+  // that one), a polling handshake the frontend's origin header (none in a same-origin browser GET).
+  const upgrade = new URL(forbidden.url).searchParams.get('transport') === 'websocket';
+  const ask = upgrade
+    ? async (origin: boolean) => (await rawUpgrade(probe, probe.target, 5000, undefined, { withOrigin: origin })).status === 101
+    : async (origin: boolean) => (await probe.handshake({ withOrigin: origin })).ok;
+  const kind = upgrade ? 'WebSocket handshakes (no sid)' : 'handshakes';
   let withoutOrigin = 0;
   let withOrigin = 0;
   for (let i = 0; i < HANDSHAKES; i++) {
-    if ((await probe.handshake({ withOrigin: false })).ok) withoutOrigin++;
-    if ((await probe.handshake({ withOrigin: true })).ok) withOrigin++;
+    if (await ask(false)) withoutOrigin++;
+    if (await ask(true)) withOrigin++;
   }
   if (withoutOrigin === HANDSHAKES && withOrigin === 0) {
     const host = new URL(forbidden.url).host;
     return {
       cause: 'origin-rejected',
-      observed: `${seen}; ${HANDSHAKES} of ${HANDSHAKES} handshakes without an origin header succeed and none with it: the server rejects origin ${probe.origin} (the host it received is not ${host}, or the host is not allowed)`,
+      observed: `${seen}; ${HANDSHAKES} of ${HANDSHAKES} ${kind} without an origin header succeed and none with it: the server rejects origin ${probe.origin} (the host it received is not ${host}, or the host is not allowed)${
+        upgrade ? '; a polling-first browser (Theia\'s frontend) may still work, a websocket-first client cannot' : ''
+      }`,
     };
   }
   if (withoutOrigin > 0 && withOrigin > 0) {
     return {
       cause: 'session-affinity',
-      observed: `${seen}; the same handshake passes and fails by turns (${withOrigin}/${HANDSHAKES} with origin, ${withoutOrigin}/${HANDSHAKES} without): the client's requests land on replicas that answer differently (no session affinity)`,
+      observed: `${seen}; the same ${upgrade ? 'WebSocket handshake' : 'handshake'} passes and fails by turns (${withOrigin}/${HANDSHAKES} with origin, ${withoutOrigin}/${HANDSHAKES} without): the client's requests land on replicas that answer differently (no session affinity)`,
     };
   }
   if (cookieName) {

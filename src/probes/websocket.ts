@@ -25,8 +25,16 @@ export interface UpgradeResult {
  * `sid`: upgrade an existing polling session (as socket.io-client does after polling first) instead of opening a
  * new one: the server must know the sid, so behind a load balancer this request must reach the same replica as the
  * handshake did. It succeeds on the `3probe` answer to `2probe`.
+ * `withOrigin: false` leaves out the Origin header a browser always sends on a WebSocket handshake (a diagnosis asks
+ * both ways to tell an origin check from the rest).
  */
-export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs = 5000, sid?: string): Promise<UpgradeResult> {
+export async function rawUpgrade(
+  probe: EngineIoProbe,
+  target: Target,
+  timeoutMs = 5000,
+  sid?: string,
+  opts: { withOrigin?: boolean } = {},
+): Promise<UpgradeResult> {
   const query: Record<string, string> = { EIO: String(target.expect.eio), transport: 'websocket', ...(sid ? { sid } : {}) };
   const url = probe.engineUrl(query).replace(/^http/, 'ws');
   const headers: Record<string, string> = { ...probe.http.options.headers };
@@ -37,7 +45,7 @@ export async function rawUpgrade(probe: EngineIoProbe, target: Target, timeoutMs
   return new Promise((resolve) => {
     const ws = new WebSocket(url, {
       headers,
-      origin: probe.origin,
+      origin: opts.withOrigin === false ? undefined : probe.origin,
       agent: agentFor(url, probe.http.options),
       ca: probe.http.options.ca,
       handshakeTimeout: timeoutMs,

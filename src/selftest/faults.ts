@@ -16,6 +16,18 @@ export interface Fault {
   settings: DeepPartial<TopologySettings>;
   /** `check@hop` → cause, for every pair the fault turns red. */
   red: Record<string, string>;
+  /**
+   * The same fault with the real Theia (tests/self/theia-conformance.spec.ts), where it must be stood up otherwise or
+   * where the real Theia's verdict differs from the mock's, each with its reason. Absent: same settings, same rows.
+   */
+  realTheia?: {
+    /** Overrides on top of `settings` (the real Theia's paths and timers cannot be set like the mock's). */
+    settings?: DeepPartial<TopologySettings>;
+    /** `check@hop` → `ok` or cause, where the real Theia's verdict is not the mock's. */
+    differs?: Record<string, string>;
+    /** Why the settings or verdicts differ: required with either. */
+    reason?: string;
+  };
 }
 
 export const faultMatrixFile = path.join(projectRoot, 'tests/self/fault-matrix.yaml');

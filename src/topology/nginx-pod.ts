@@ -76,6 +76,15 @@ export function renderPodConfig(pod: PodSettings, basePath: string, at: PodConfi
           `            return 302 ${basePath};`,
           '        }',
           '',
+          ...(at.stripPrefix && pod.socketPrefixKept
+            ? [
+                '        # The Socket.IO path passed on with its prefix: the app (serving at /) does not know it.',
+                `        location ${basePath}socket.io/ {`,
+                `            proxy_pass ${theia};`,
+                '        }',
+                '',
+              ]
+            : []),
           `        # The app page and its Socket.IO endpoint (${basePath}socket.io/).`,
           `        location ${basePath} {`,
           ...(at.stripPrefix ? [`            # The app serves at /: strip ${basePath} (the trailing slash of proxy_pass does it).`] : []),

@@ -65,6 +65,13 @@ export interface PodSettings {
   /** A proxy that drops Set-Cookie (Theia's connection token never reaches the browser). */
   dropSetCookie: boolean;
   /**
+   * A location of its own for the Socket.IO path that passes it on WITH the prefix (the socket.io docs' recipe copied
+   * under a prefix), while the page's location strips it: with an app serving at `/` (the real Theia) the page loads
+   * and every Socket.IO request meets the app's 404 — the wrong-path fault as it happens to a real Theia. No effect
+   * when nothing is stripped (the mock serves under the prefix itself).
+   */
+  socketPrefixKept?: boolean;
+  /**
    * Path of a user's own in-pod nginx config (production's) to use instead of the built-in template.
    * Its listen ports and upstream addresses are rewritten (see src/topology/nginx-config.ts).
    */

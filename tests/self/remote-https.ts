@@ -74,17 +74,20 @@ function inheritedSettings(): string[] {
   return Object.keys(process.env).filter((k) => /^SOCKETPROOF_(CA_FILE|PRODUCTION_|HEADER_|FAULT|TLS_)/.test(k));
 }
 
-/** `npx tsx scripts/smoke.ts tests/self/https-remote.yaml` with exactly `env` on top of a clean environment. */
-export async function smokeRemote(env: Record<string, string>): Promise<SmokeRun> {
+/**
+ * `npx tsx scripts/smoke.ts tests/self/https-remote.yaml` (or another target: the production rehearsal runs
+ * `production` itself) with exactly `env` on top of a clean environment.
+ */
+export async function smokeRemote(env: Record<string, string>, target = remoteTarget): Promise<SmokeRun> {
   const reports = mkdtempSync(path.join(tmpdir(), 'socketproof-tls-smoke-'));
   const started = Date.now();
   const run = await $({
     nothrow: true,
     quiet: true,
     env: freshRunEnv({ SOCKETPROOF_REPORTS_DIR: reports, ...env }, inheritedSettings()),
-  })`npx tsx scripts/smoke.ts ${remoteTarget}`;
+  })`npx tsx scripts/smoke.ts ${target}`;
   const ms = Date.now() - started;
-  console.log(`smoke run ${remoteTarget}: exit ${run.exitCode}, ${ms} ms`);
+  console.log(`smoke run ${target}: exit ${run.exitCode}, ${ms} ms`);
   const dir = path.join(reports, 'allure-results');
   const results = readdirSync(dir)
     .filter((f) => f.endsWith('-result.json'))

@@ -53,13 +53,21 @@ test.describe('terminal simulator (pure)', () => {
     expect(s.input('ab\x03')).toBe('ab^C\r\n$ ');
   });
 
-  test('gate: allowedHosts accepts host or host:port', () => {
+  test('gate: Theia 1.74.1 rules (Origin only; THEIA_HOSTS by exact host, else Origin host = Host)', () => {
     const headers = { cookie: 'a=b; theia-connection-token=t', host: 'ide.example:8443', origin: 'http://ide.example:8443' };
-    expect(checkHandshake(headers, { token: 't', allowedHosts: ['ide.example'] }).ok).toBe(true);
+    expect(checkHandshake(headers, { token: 't' }).ok).toBe(true);
     expect(checkHandshake(headers, { token: 't', allowedHosts: ['ide.example:8443'] }).ok).toBe(true);
+    // ws-origin-validator.ts compares URL.host (with the port) against the THEIA_HOSTS entries as written.
+    expect(checkHandshake(headers, { token: 't', allowedHosts: ['ide.example'] }).ok).toBe(false);
     expect(checkHandshake(headers, { token: 't', allowedHosts: ['other.example'] }).ok).toBe(false);
+    // THEIA_HOSTS alone decides: a rewritten Host does not matter then.
+    expect(checkHandshake({ ...headers, host: 'internal' }, { token: 't', allowedHosts: ['ide.example:8443'] }).ok).toBe(true);
+    expect(checkHandshake({ ...headers, host: 'internal' }, { token: 't' }).ok).toBe(false);
     expect(checkHandshake(headers, { token: 'u' }).ok).toBe(false);
     expect(checkHandshake({ ...headers, origin: 'null' }, { token: 't' }).ok).toBe(false);
+    // No Origin (a same-origin polling GET): not origin-checked; fix-origin is not read by 1.74.1.
+    const { origin: _drop, ...noOrigin } = headers;
+    expect(checkHandshake({ ...noOrigin, 'fix-origin': 'http://evil.example' }, { token: 't' }).ok).toBe(true);
   });
 });
 
@@ -80,6 +88,11 @@ test.describe('mock Theia over HTTP', () => {
       /^theia-connection-token=[0-9a-f-]{36}; Path=\/; HttpOnly; SameSite=Strict$/,
     );
     expect(res.headers.get('x-socketproof-pod')).toBe('pod-0');
+    // As Theia 1.74.1: a request that already carries this process's token gets no new cookie; another's gets one.
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect((await fetch(`${m.base}/theia/`, { headers: { cookie } })).headers.get('set-cookie')).toBeNull();
+    const stale = await fetch(`${m.base}/theia/`, { headers: { cookie: 'theia-connection-token=other' } });
+    expect(stale.headers.get('set-cookie')).toContain('theia-connection-token=');
     const redirect = await fetch(`${m.base}/theia`, { redirect: 'manual' });
     expect([redirect.status, redirect.headers.get('location')]).toEqual([302, '/theia/']);
     const missing = await fetch(`${m.base}/nope`);
@@ -192,7 +205,7 @@ test.describe('mock Theia with socket.io-client', () => {
     const cookie = await getCookie(m.base);
     const s = ioClient(`${m.base}/services`, {
       path: '/theia/socket.io',
-      extraHeaders: { cookie, 'fix-origin': m.base },
+      extraHeaders: { cookie },
       reconnection: false,
     });
     socket = s;

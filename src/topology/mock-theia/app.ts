@@ -2,11 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { readCookie } from './gate';
 import { TOKEN_COOKIE } from './options';
 
 /**
- * The "express" part of the mock: the page and its assets. Everything this handler answers carries Theia's
- * connection-token cookie; Engine.IO answers before it (as in Theia), so socket.io responses never do.
+ * The "express" part of the mock: the page and its assets. As Theia 1.74.1's cookie middleware, every response this
+ * handler gives to a request WITHOUT this process's token (none, or another replica's) sets the connection-token
+ * cookie; one that already carries it gets none. Engine.IO answers before it (as in Theia), so socket.io responses
+ * never do.
  */
 
 interface Asset {
@@ -52,7 +55,7 @@ export function createAppHandler(basePath: string, token: string, assets: Map<st
   const bareBase = basePath.replace(/\/$/, '');
 
   return (req: IncomingMessage, res: ServerResponse): void => {
-    res.setHeader('Set-Cookie', cookie);
+    if (readCookie(req.headers.cookie, TOKEN_COOKIE) !== token) res.setHeader('Set-Cookie', cookie);
     const { pathname: path, search } = new URL(`http://x${req.url ?? '/'}`);
     const method = req.method ?? 'GET';
     const asset =

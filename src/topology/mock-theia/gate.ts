@@ -24,40 +24,30 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-/** host:port as URL normalises it (default port dropped), so `a:80` and `http://a` compare equal. */
-function normalHost(hostHeader: string, protocol: string): string | undefined {
-  try {
-    return new URL(`${protocol}//${hostHeader}`).host.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
+/**
+ * Theia 1.74.1's two WsRequestValidator contributions (browser-connection-token.ts, ws-origin-validator.ts); both
+ * must pass: the token cookie, and the Origin. Only the `Origin` header counts: 1.74.1's frontend sends no
+ * `fix-origin` any more, and browsers send no Origin on a same-origin polling GET but always one on a WebSocket
+ * handshake — so a polling-first browser is never origin-checked, a websocket-first client always is.
+ */
 export function checkHandshake(headers: IncomingHttpHeaders, rule: GateRule): GateVerdict {
   const token = readCookie(headers.cookie, TOKEN_COOKIE);
   if (token === undefined) return { ok: false, reason: `no ${TOKEN_COOKIE} cookie` };
   if (token !== rule.token) return { ok: false, reason: `${TOKEN_COOKIE} from another process` };
 
-  // Theia's frontend sends its page origin in `fix-origin` (browsers send no Origin on a same-origin GET, and
-  // socket.io strips it); Theia's backend copies that header over `origin` before validating.
-  const fixOrigin = headers['fix-origin'];
-  const origin = (Array.isArray(fixOrigin) ? fixOrigin[0] : fixOrigin) ?? headers.origin;
+  const origin = headers.origin;
   if (origin === undefined) return { ok: true };
-  let url: URL;
+  let originHost: string;
   try {
-    url = new URL(origin);
+    originHost = new URL(origin).host;
   } catch {
     return { ok: false, reason: `unparsable Origin ${JSON.stringify(origin)}` };
   }
-  const originHost = url.host.toLowerCase();
-  const host = headers.host ? normalHost(headers.host, url.protocol) : undefined;
-  if (originHost !== host) return { ok: false, reason: `Origin host ${originHost} != Host ${headers.host ?? '(none)'}` };
-
-  if (rule.allowedHosts) {
-    const allowed = rule.allowedHosts.map((h) => h.toLowerCase());
-    if (!allowed.includes(originHost) && !allowed.includes(url.hostname.toLowerCase())) {
-      return { ok: false, reason: `Origin host ${originHost} not in allowedHosts` };
-    }
+  // THEIA_HOSTS set: the allowlist alone decides, by exact host (with its port, as URL writes it).
+  if (rule.allowedHosts && rule.allowedHosts.length > 0) {
+    return rule.allowedHosts.includes(originHost) ? { ok: true } : { ok: false, reason: `Origin host ${originHost} not in THEIA_HOSTS` };
   }
+  // Otherwise same-origin: the Origin's host must be the Host header, as received (no normalisation).
+  if (originHost !== headers.host) return { ok: false, reason: `Origin host ${originHost} != Host ${headers.host ?? '(none)'}` };
   return { ok: true };
 }

@@ -1,5 +1,5 @@
-// Mock Theia frontend: connects like Theia's ws-connection-source.ts (default transports, polling first, then the
-// upgrade; path derived from location.pathname; `fix-origin` header) and drives xterm widgets over binary messages.
+// Mock Theia frontend: connects like Theia 1.74.1's ws-connection-source.ts (default transports, polling first, then
+// the upgrade; path derived from location.pathname; no extra headers) and drives xterm widgets over binary messages.
 // Its DOM follows Theia's where a browser check looks: `.theia-preload` until connected, `#theia-app-shell`,
 // `#terminal-0` in the bottom panel, Ctrl+Shift+` or main menu Terminal → New Terminal opening and focusing
 // `#terminal-N`, and (workspace trust on) the modal trust dialog once the workbench is up, as Theia 1.74 shows it.
@@ -127,7 +127,6 @@
   state.frontendId = frontendId;
   const socket = io(`${location.origin}/services`, {
     path: `${location.pathname}socket.io`,
-    extraHeaders: { 'fix-origin': location.origin },
   });
 
   // The Manager re-creates its engine on every reconnect, so hook each new one for the upgrade events.
