@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NGINX_BINARY, nginxArgs, rewriteUserPodConfig } from './nginx-config';
+import { LbConfigError, lbWiring, rewriteUserLbConfig } from './nginx-lb-user';
 
 /** nginx's first [emerg] line, without the `nginx: ` prefix. */
 function reasonOf(stderr: string): string {
@@ -46,5 +47,37 @@ export function userPodConfigProblem(file: string): string | undefined {
     return `${file}: nginx -t refuses it: ${own && own.split(' in ')[0] === copy.split(' in ')[0] ? own : copy}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same for a user's own load-balancer config: `nginx -t` on the loopback copy first (nginx's own reason comes
+ * before ours, as it would in production), then whether it can be wired to the pods (its upstream servers). The
+ * copy keeps the user's line numbers, so nginx's reason is quoted with the user's file and line as they are.
+ */
+export function userLbConfigProblem(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return `${file}: cannot read the nginx config`;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'socketproof-conf-'));
+  try {
+    const conf = join(dir, 'nginx.conf');
+    // Ports that nothing uses: `nginx -t` binds nothing, it only parses and opens the files it names.
+    writeFileSync(conf, rewriteUserLbConfig(text, { listenPort: 1, backendPorts: [], prefix: dir }, { unwired: true }));
+    execFileSync(NGINX_BINARY, nginxArgs(dir, conf, true), { stdio: 'pipe' });
+  } catch (error) {
+    return `${file}: nginx -t refuses it: ${reasonOf(String((error as { stderr?: Buffer }).stderr ?? error)).replaceAll(join(dir, 'nginx.conf'), file)}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  try {
+    lbWiring(text);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof LbConfigError)) throw error;
+    return `${file}${error.line === undefined ? '' : `:${error.line}`}: ${error.reason}`;
   }
 }
