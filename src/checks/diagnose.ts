@@ -48,8 +48,11 @@ export function servedFromCache(ex: Exchange): string | undefined {
   if (age && Number(age) >= 0) return `age: ${age}`;
   // Engine.IO answers a transport=websocket request with 101 or an error, never with a polling open packet: that
   // answer is a cached handshake served for a key without the query string (an nginx proxy_cache, no cache header).
-  if (ex.status === 200 && ex.body.startsWith('0{') && new URL(ex.url).searchParams.get('transport') === 'websocket') {
-    return 'a polling open packet answered a transport=websocket request';
+  // Nor a poll on an existing sid: an open packet there is another request's answer, cached.
+  const query = new URL(ex.url).searchParams;
+  if (ex.status === 200 && ex.body.startsWith('0{')) {
+    if (query.get('transport') === 'websocket') return 'a polling open packet answered a transport=websocket request';
+    if (query.get('sid')) return 'an open packet answered a poll on an existing sid';
   }
   return undefined;
 }
