@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { LbConfigError, lbWiring, rewriteUserLbConfig } from '../../src/topology/nginx-lb-user';
 import { parseStatements } from '../../src/topology/nginx-statements';
-import { userLbConfigProblem } from '../../src/topology/user-config-check';
+import { userLbConfigProblem, userPodConfigProblem } from '../../src/topology/user-config-check';
 
 const dir = new URL('../self/lb-configs/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
@@ -87,4 +87,11 @@ test('statements: quotes, comments and multi-line directives', () => {
     [['b'], 4, []],
     [['d'], 5, ['b']],
   ]);
+});
+
+test('a relative path to the config names the user\'s line too (nginx resolves -c against its prefix)', () => {
+  const pod = 'tests/self/user-configs/unparsable.conf';
+  expect(userPodConfigProblem(pod)).toBe(`${pod}: nginx -t refuses it: [emerg] unexpected "}" in ${pod}:6`);
+  const lb = 'tests/self/lb-configs/unparsable.conf';
+  expect(userLbConfigProblem(lb)).toBe(`${lb}: nginx -t refuses it: [emerg] unexpected "}" in ${lb}:10`);
 });
