@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { projectRoot } from '../targets/load';
+import { projectRoot } from '../paths';
 import type { DeepPartial } from '../topology/defaults';
 import type { TopologySettings } from '../topology/types';
 

@@ -11,7 +11,7 @@ import { expect, test } from '@playwright/test';
 import { loadFixes } from '../../src/fixes/load';
 import { formatFixRanking, rankFixes } from '../../src/fixes/rank';
 import { loadFaults } from '../../src/selftest/faults';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 import { lint } from './harness';
 
 /** Fault → the fix that should come first. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadFaults } from '../../src/selftest/faults';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 import { deepMerge, healthySettings } from '../../src/topology/defaults';
 import { renderLbConfig, renderPodConfig } from '../../src/topology/nginx-config';
 import type { TopologySettings } from '../../src/topology/types';
