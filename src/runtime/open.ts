@@ -26,10 +26,6 @@ export interface Runtime {
   learned: string[];
 }
 
-export interface RuntimeOptions {
-  targetName: string;
-}
-
 /** SOCKETPROOF_HEADER_<NAME>=value → header <name>: value (underscores become dashes). */
 export function headersFromEnv(env = process.env): Record<string, string> {
   const headers: Record<string, string> = {};

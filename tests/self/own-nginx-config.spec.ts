@@ -6,8 +6,7 @@
 import path from 'node:path';
 import { $ } from 'zx';
 import { freshRunEnv } from '../../src/runner-env';
-import { attachTopology } from '../../fixtures/runtime';
-import { attachVerdict, expect, labelTest, test } from '../../fixtures';
+import { attachTopology, attachVerdict, expect, labelTest, test } from '../../fixtures';
 import { allChecksTimeoutMs } from '../../src/checks/budget';
 import { applicablePairs, checksOnHop } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';

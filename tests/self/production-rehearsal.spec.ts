@@ -10,7 +10,7 @@
  * Each scenario holds production's 45 s session (longer than the 30 s cap): about a minute and a half each.
  */
 import { randomBytes } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { loadTarget } from '../../src/targets/load';
 import { requireBuiltTheia } from '../../src/theia/paths';
 import { type DeepPartial, healthySettings } from '../../src/topology/defaults';

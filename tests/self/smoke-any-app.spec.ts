@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
 import { checkTimeoutMs } from '../../src/checks/budget';
 import { freshRunEnv } from '../../src/runner-env';

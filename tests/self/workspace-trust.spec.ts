@@ -6,8 +6,7 @@
  * the authors" — on Theia 1.74.1 that wrote a trusted folder into the user's settings on the server (seen in the
  * frames) — so that driver refuses to type, with a line that names the `theia` driver.
  */
-import { attachTopology } from '../../fixtures/runtime';
-import { attachVerdict, expect, labelTest, test } from '../../fixtures';
+import { attachTopology, attachVerdict, expect, labelTest, test } from '../../fixtures';
 import { browserTerminalCheck } from '../../src/checks/browser-terminal';
 import { checkTimeoutMs } from '../../src/checks/budget';
 import { targetAtHop } from '../../src/targets/hop-paths';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { formatExchange } from '../../src/checks/evidence';
 import { redactHeaders, redactText } from '../../src/report/redact';
 
