@@ -11,7 +11,7 @@ import { allureCategories, allureEnvironment } from './src/report/allure-config'
 import { clusterNotice } from './fixtures/cluster';
 import { chromiumExecutable } from './src/browser/chromium';
 import { headersFromEnv } from './src/runtime/open';
-import { certificatesDir } from './src/topology/from-target';
+import { certificatesDir } from './src/runtime/embedded-settings';
 import { proxyFromEnv } from './src/probes/network';
 import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
 import { runNotices } from './src/targets/run-notices';

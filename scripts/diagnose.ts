@@ -12,7 +12,7 @@ import { formatVerdictTable, runAllChecks } from '../src/checks/run-all';
 import { chromiumExecutable } from '../src/browser/chromium';
 import { runbookUrl } from '../src/causes/runbooks';
 import { openRuntime } from '../src/runtime/open';
-import { certificatesDir } from '../src/topology/from-target';
+import { certificatesDir } from '../src/runtime/embedded-settings';
 import { browserNetwork } from '../src/tls/browser-launch';
 import { TargetError } from '../src/targets/load';
 import { formatFixRanking, rankFixes } from '../src/fixes/rank';

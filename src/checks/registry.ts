@@ -11,8 +11,9 @@ import { healthCheck } from './health';
 import { sessionContinuityCheck } from './session-continuity';
 import { websocketUpgradeCheck } from './websocket-upgrade';
 
-export type TrafficCheckName = 'handshake' | 'session-continuity' | 'websocket-upgrade' | 'connection-lifetime' | 'health';
-export type CheckName = TrafficCheckName | 'browser-terminal';
+import type { CheckName, TrafficCheckName } from './names';
+
+export type { CheckName, TrafficCheckName };
 
 export interface TrafficCheck {
   name: TrafficCheckName;

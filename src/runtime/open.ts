@@ -9,7 +9,7 @@ import { authHeaders, loadTarget, resolveEnvUrls, TargetError, withHopUrls } fro
 import type { Target } from '../targets/target';
 import { caBundleFromEnv } from '../tls/ca-file';
 import { ensureCertificates } from '../tls/certificates';
-import { certificatesDir, embeddedSettings } from '../topology/from-target';
+import { certificatesDir, embeddedSettings } from './embedded-settings';
 import { startTopology } from '../topology/topology';
 import type { RunningTopology } from '../topology/types';
 

@@ -13,7 +13,7 @@ import { startContainerTopology } from '../../src/kind/container-topology';
 import { tagAsDeploymentImages } from '../../src/kind/deploy';
 import { docker as dockerCli, dockerRaw, publishedPort, removeAll } from '../../src/kind/docker';
 import { podDeployment, productionObjects } from '../../src/kind/manifests';
-import { redactText } from '../../src/report/redact';
+import { redactText } from '../../src/secrets/redact';
 import { loadTarget } from '../../src/targets/load';
 import { healthySettings } from '../../src/topology/defaults';
 import { containerTest as test, expect } from './engine-fixture';

@@ -12,7 +12,7 @@ import { applicablePairs, checksOnHop } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { loadTarget, parseTarget, withHopUrls } from '../../src/targets/load';
 import type { Target } from '../../src/targets/target';
-import { embeddedSettings } from '../../src/topology/from-target';
+import { embeddedSettings } from '../../src/runtime/embedded-settings';
 import { startTopology } from '../../src/topology/topology';
 
 const configs = path.join(import.meta.dirname, 'user-configs');

@@ -14,7 +14,7 @@ import { checkTimeoutMs } from '../../src/checks/budget';
 import { freshRunEnv } from '../../src/runner-env';
 import { parseTarget, loadTarget } from '../../src/targets/load';
 import { adhocTargetData } from '../../src/targets/adhoc';
-import { embeddedSettings } from '../../src/topology/from-target';
+import { embeddedSettings } from '../../src/runtime/embedded-settings';
 import { startTopology } from '../../src/topology/topology';
 
 async function smokeAgainst(targetName: string, fault: string | undefined, args: string[]) {

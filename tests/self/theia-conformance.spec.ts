@@ -26,7 +26,7 @@ import { faultsFor } from '../../src/faults/traffic';
 import { loadTarget, withHopUrls } from '../../src/targets/load';
 import { requireBuiltTheia } from '../../src/theia/paths';
 import { deepMerge, healthySettings } from '../../src/topology/defaults';
-import { appSettings } from '../../src/topology/from-target';
+import { appSettings } from '../../src/runtime/embedded-settings';
 import { startTopology } from '../../src/topology/topology';
 
 /** Two real Theia backends on busy cores (src/topology/real-theia.ts allows 90 s), nginx, the relays. */

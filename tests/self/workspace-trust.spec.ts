@@ -12,7 +12,7 @@ import { checkTimeoutMs } from '../../src/checks/budget';
 import { targetAtHop } from '../../src/targets/hop-paths';
 import { loadTarget, withHopUrls } from '../../src/targets/load';
 import type { Target } from '../../src/targets/target';
-import { appSettings } from '../../src/topology/from-target';
+import { appSettings } from '../../src/runtime/embedded-settings';
 import { healthySettings } from '../../src/topology/defaults';
 import { startTopology } from '../../src/topology/topology';
 
