@@ -15,7 +15,7 @@
  * `nginx -t` on the copy names the user's own line.
  */
 import { type Edit, applyEdits, parseStatements, type Statement } from './nginx-statements';
-import { TEMP_PATHS } from './nginx-config';
+import { TEMP_PATHS } from './nginx-common';
 
 /** A config that cannot be wired to the pods: `line` is the user's line the reason is about. */
 export class LbConfigError extends Error {
