@@ -163,7 +163,8 @@ const REGISTRY = process.env.SOCKETPROOF_PID_DIR ?? fileURLToPath(new URL('../..
 const live = new Map<number, string>();
 const ownFile = () => join(REGISTRY, `${process.pid}-${startTime(process.pid)}`);
 
-function startTime(pid: number): string | undefined {
+/** A process's start time (clock ticks since boot, from /proc): with the PID, it tells our process from a reused PID. */
+export function startTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]; // field 22 counted after "pid (comm)"
