@@ -1,21 +1,26 @@
 /**
  * The embedded topology following the live objects: the objects are read every POLL_MS; when what the load
- * balancer reads changes (replicas, BackendConfig affinity, timeout, CDN), a new topology is started with the new
- * settings, the front door sends new connections to it, and the old one is stopped. Polling rather than a watch:
- * three GETs on loopback every quarter second cost nothing, and a poll cannot silently stop like a dropped watch.
- * A change reaches the traffic in POLL_MS + one topology start (~1 s): like GKE's controller syncing, only faster.
+ * balancer reads changes, the traffic follows. A change of affinity, timeout or CDN (BackendConfig) starts a new
+ * load balancer in front of the same pods (as on GKE, where a BackendConfig change restarts no pod); a change of
+ * replicas (Deployment) starts a whole new topology. Either way the front door sends new connections to the new
+ * one and the old one is stopped. Polling rather than a watch: three GETs on loopback every quarter second cost
+ * nothing, and a poll cannot silently stop like a dropped watch.
  */
 import type { ClusterConnection } from '../k8s/client';
 import { type LiveRead, type Overrides, readLiveSettings, topologyFromOverrides } from '../k8s/live-topology';
+import { healthySettings } from '../topology/defaults';
 import { type FrontDoor, startFrontDoor } from '../topology/front-door';
+import { type LbLayer, startLbLayer } from '../topology/lb-layer';
 import type { RunningTopology } from '../topology/types';
 
 const POLL_MS = 250;
 
 export interface Follower {
   url: string;
+  /** JSON of the settings the traffic follows now. */
   served(): string;
-  topology(): RunningTopology;
+  /** Every process serving the traffic now (topology and load balancer). */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -47,6 +52,8 @@ function changedObjects(before: LiveRead['versions'], after: LiveRead['versions'
   return keys.map((k) => `${k} (resourceVersion ${before[k] ?? 'none'} → ${after[k]})`).join(', ');
 }
 
+const portOf = (url: string) => Number(new URL(url).port);
+
 export async function followLiveObjects(
   conn: ClusterConnection,
   namespace: string,
@@ -54,17 +61,40 @@ export async function followLiveObjects(
   onSwap: () => void,
 ): Promise<Follower> {
   let last = await readLiveSettings(conn, namespace);
-  let current = await topologyFromOverrides(last.overrides);
+  let topology: RunningTopology = await topologyFromOverrides(last.overrides);
+  /** A load balancer started after a BackendConfig change, in front of `topology`'s pods (else its own serves). */
+  let layer: LbLayer | undefined;
   let served = JSON.stringify(last.overrides);
-  const lbPort = (t: RunningTopology) => Number(new URL(t.lbUrl).port);
   let door: FrontDoor;
   try {
-    door = await startFrontDoor(lbPort(current));
+    door = await startFrontDoor(portOf(topology.lbUrl));
   } catch (e) {
-    await current.stop();
+    await topology.stop();
     throw e;
   }
   say(`traffic follows the live objects: ${describeSettings(last.overrides)}`);
+
+  /** Serve `overrides`: a new load balancer, or a new topology when the replicas changed; ms until it serves. */
+  const follow = async (overrides: Overrides, t0: number): Promise<string> => {
+    const settings = healthySettings(overrides);
+    if (settings.replicas === topology.settings.replicas) {
+      const fresh = await startLbLayer(settings.lb, topology.pods);
+      door.retarget(fresh.port);
+      const ms = Date.now() - t0;
+      const old = layer;
+      layer = fresh;
+      await old?.stop();
+      return `new load balancer, same pods, serving after ${ms} ms`;
+    }
+    const fresh = await topologyFromOverrides(overrides);
+    door.retarget(portOf(fresh.lbUrl));
+    const ms = Date.now() - t0;
+    const [oldLayer, oldTopology] = [layer, topology];
+    [layer, topology] = [undefined, fresh];
+    await oldLayer?.stop();
+    await oldTopology.stop();
+    return `new topology of ${settings.replicas} pods, serving after ${ms} ms`;
+  };
 
   let stopped = false;
   let failedFor: string | undefined;
@@ -95,19 +125,15 @@ export async function followLiveObjects(
     if (next === failedFor) return;
     const t0 = Date.now();
     try {
-      const fresh = await topologyFromOverrides(now.overrides);
-      door.retarget(lbPort(fresh));
-      const old = current;
-      current = fresh;
+      const how = await follow(now.overrides, t0);
       served = next;
       last = now;
       failedFor = undefined;
       onSwap();
-      say(`re-read ${objects}: ${changes}; traffic follows (new load balancer in ${Date.now() - t0} ms)`);
-      await old.stop();
+      say(`re-read ${objects}: ${changes}; traffic follows (${how})`);
     } catch (e) {
       failedFor = next;
-      say(`re-read ${objects}: ${changes}; the new topology did not start, the old one keeps serving: ${(e as Error).message.split('\n')[0]}`);
+      say(`re-read ${objects}: ${changes}; could not follow, the old one keeps serving: ${(e as Error).message.split('\n')[0]}`);
     }
   };
   const loop = async () => {
@@ -121,13 +147,14 @@ export async function followLiveObjects(
   return {
     url: `http://127.0.0.1:${door.port}`,
     served: () => served,
-    topology: () => current,
+    pids: () => [...topology.pids(), ...(layer?.pids() ?? [])],
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running; // a swap in progress finishes, so its new topology is the one stopped below
+      await running; // a change being followed finishes, so what it started is stopped below
       await door.close();
-      await current.stop();
+      await layer?.stop();
+      await topology.stop();
     },
   };
 }

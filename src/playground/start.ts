@@ -82,7 +82,7 @@ export async function runPlayground(arg: string): Promise<number> {
   const stopAll = () => {
     stopping ??= (async () => {
       if (!cp) return; // nothing had started
-      const pids = [process.pid, ...cp.pids, ...(follower?.topology().pids() ?? [])];
+      const pids = [process.pid, ...cp.pids, ...(follower?.pids() ?? [])];
       await follower?.stop().catch((e: Error) => say(`stopping the topology: ${e.message}`));
       await cp.stop().catch((e: Error) => say(`stopping the control plane: ${e.message}`));
       removeState();
@@ -116,7 +116,7 @@ export async function runPlayground(arg: string): Promise<number> {
       manifests: shown,
       served: follower?.served() ?? '',
       controlPlane,
-      topology: follower?.topology().pids().map((pid) => recordProcess(pid, 'topology')) ?? [],
+      topology: follower?.pids().map((pid) => recordProcess(pid, 'topology')) ?? [],
       startedAt: new Date(t0).toISOString(),
     });
     follower = await followLiveObjects(admin, namespace, say, () => writeState(record()));
