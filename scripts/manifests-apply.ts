@@ -1,6 +1,6 @@
 /**
  * Server-side apply of a folder of manifests to the current context, with apply-fix's pre-flight (see
- * src/k8s/apply-folder.ts), for a local cluster of your own:
+ * src/fixes/engine/apply-folder.ts), for a local cluster of your own:
  *
  *   npm run manifests:apply -- <broken|healthy|folder> [--kubeconfig K] [--context C] [--dry-run] [--force-conflicts]
  *        [--allow-production --confirm-context <context>]
@@ -11,7 +11,7 @@
 import { minimist } from 'zx';
 import { runScript } from '../src/fixes/engine/cli';
 import { Refused } from '../src/fixes/engine/outcome';
-import { type ApplyFolderOptions, runApplyFolder } from '../src/k8s/apply-folder';
+import { type ApplyFolderOptions, runApplyFolder } from '../src/fixes/engine/apply-folder';
 
 const USAGE =
   'usage: manifests:apply <broken|healthy|folder> [--kubeconfig K] [--context C] [--dry-run] [--force-conflicts] [--allow-production --confirm-context <context>]';

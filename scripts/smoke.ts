@@ -17,7 +17,8 @@ import { stringify } from 'yaml';
 import { freshRunEnv } from '../src/runner-env';
 import { type AdhocFlags, adhocTargetData } from '../src/targets/adhoc';
 import { playgroundVars } from '../src/playground/target-url';
-import { loadTarget, projectRoot, TargetError } from '../src/targets/load';
+import { projectRoot } from '../src/paths';
+import { loadTarget, TargetError } from '../src/targets/load';
 
 const valueFlags = [
   '--url',

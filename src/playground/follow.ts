@@ -7,7 +7,7 @@
  * nothing, and a poll cannot silently stop like a dropped watch.
  */
 import type { ClusterConnection } from '../k8s/client';
-import { type LiveRead, type Overrides, readLiveSettings, topologyFromOverrides } from '../k8s/live-topology';
+import { type LiveRead, type Overrides, readLiveSettings, topologyFromOverrides } from '../runtime/live-topology';
 import { healthySettings } from '../topology/defaults';
 import { type FrontDoor, startFrontDoor } from '../topology/front-door';
 import { type LbLayer, startLbLayer } from '../topology/lb-layer';

@@ -7,10 +7,10 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../fixes/engine/backup';
 import type { ControlPlaneState } from '../k8s/control-plane';
-import { projectRoot } from '../targets/load';
-import { startTime } from '../topology/process';
+import { cacheDir } from '../paths';
+import { startTime } from '../os/process';
 
-export const playgroundDir = path.join(projectRoot, '.cache', 'playground');
+export const playgroundDir = path.join(cacheDir, 'playground');
 export const stateFile = path.join(playgroundDir, 'state.json');
 /** A stable path for the control plane's admin kubeconfig: the README's `export KUBECONFIG=…` never changes. */
 export const playgroundKubeconfig = path.join(playgroundDir, 'kubeconfig');

@@ -6,7 +6,7 @@
  * never the old one. No playground, a dead one, or one that does not catch up: one line (TargetError).
  */
 import { connect } from '../k8s/client';
-import { readLiveSettings } from '../k8s/live-topology';
+import { readLiveSettings } from '../runtime/live-topology';
 import { TargetError } from '../targets/load';
 import type { Target } from '../targets/target';
 import { isRunning, readState } from './state';

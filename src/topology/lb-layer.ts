@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type LifetimeRelay, startLifetimeRelay } from './lifetime-relay';
 import { renderLbConfig } from './nginx-lb';
 import { startNginx } from './nginx-process';
-import { freePorts } from './ports';
+import { freePorts } from '../os/ports';
 import type { LoadBalancerSettings, PodEndpoints } from './types';
 
 const BIND_ATTEMPTS = 3;

@@ -18,7 +18,7 @@ import { labelTest } from '../../fixtures/report';
 import { controlPlanePaths, pidAlive } from '../../src/k8s/control-plane';
 import { isRunning, type PlaygroundState, readState, stateFile } from '../../src/playground/state';
 import { stopPlayground } from '../../src/playground/stop';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 import { readerEnv, run, Shell } from './shell';
 import { missingLines, walkthroughSteps } from './walkthrough';
 

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshRunEnv } from '../../src/runner-env';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 
 export function readerEnv(): NodeJS.ProcessEnv {
   const reports = mkdtempSync(path.join(tmpdir(), 'socketproof-readme-'));

@@ -11,7 +11,7 @@ import { expect, test } from '@playwright/test';
 import { resolveBackupArg } from '../../src/fixes/engine/backup';
 import { Refused } from '../../src/fixes/engine/outcome';
 import { describeSettings } from '../../src/playground/follow';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 import { startFrontDoor } from '../../src/topology/front-door';
 import { missingLines, normalize, walkthroughSteps } from '../cluster/walkthrough';
 

@@ -11,10 +11,10 @@ import { type DeepPartial, healthySettings } from '../topology/defaults';
 import { startTopology } from '../topology/topology';
 import type { RunningTopology, TopologySettings } from '../topology/types';
 import type { Verdict } from '../verdict';
-import type { ClusterConnection } from './client';
-import { liveSource, type ObjectSource } from './object-source';
-import { describeRef, type ObjectRef } from './objects';
-import { settingsFromObjects } from './topology-from-objects';
+import type { ClusterConnection } from '../k8s/client';
+import { liveSource, type ObjectSource } from '../k8s/object-source';
+import { describeRef, type ObjectRef } from '../k8s/objects';
+import { settingsFromObjects } from '../k8s/topology-from-objects';
 
 export type Overrides = DeepPartial<TopologySettings>;
 

@@ -7,16 +7,16 @@
  * folder; the user may create/patch each resource (SelfSubjectAccessReview); a server-side dry run of every object
  * that can be dry-run now (field-manager conflicts, schema errors). Then CRDs, Namespaces and the rest in order.
  */
-import { type ClusterConnection, canI, describeConnection, getObject, serverSideApply } from './client';
-import { ClusterError } from './errors';
-import { applyObjects, MANIFEST_FIELD_MANAGER } from './apply';
-import { loadManifestFolder } from './manifest-folder';
-import { applyOrder, describeRef, groupOf, isClusterScoped, type K8sObject, refOf } from './objects';
-import { FixApi } from '../fixes/engine/fix-api';
-import { ExitCode, oneLine, Refused } from '../fixes/engine/outcome';
-import { consoleOutput, type Output, Progress } from '../fixes/engine/progress';
-import { asRefused, guardProduction, openConnection, type ProductionFlags } from '../fixes/engine/session';
-import { listTargets, loadTarget } from '../targets/load';
+import { type ClusterConnection, canI, describeConnection, getObject, serverSideApply } from '../../k8s/client';
+import { ClusterError } from '../../k8s/errors';
+import { applyObjects, MANIFEST_FIELD_MANAGER } from '../../k8s/apply';
+import { loadManifestFolder } from '../../k8s/manifest-folder';
+import { applyOrder, describeRef, groupOf, isClusterScoped, type K8sObject, refOf } from '../../k8s/objects';
+import { FixApi } from './fix-api';
+import { ExitCode, oneLine, Refused } from './outcome';
+import { consoleOutput, type Output, Progress } from './progress';
+import { asRefused, guardProduction, openConnection, type ProductionFlags } from './session';
+import { listTargets, loadTarget } from '../../targets/load';
 
 export interface ApplyFolderOptions extends ProductionFlags {
   folder: string;
