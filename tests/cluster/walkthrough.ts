@@ -7,7 +7,7 @@
  *   - the playground's own terminal, continued (no `$ ` line): more of its output, and `^C` where the reader
  *     presses Ctrl-C.
  * Output lines are compared with what the command really printed after masking what changes from run to run
- * (digits, the checkout's path shown as /path/to/socketproof, runs of spaces, colours).
+ * (digits, a backup's random suffix, the checkout's path shown as /path/to/socketproof, runs of spaces, colours).
  */
 export interface Step {
   kind: 'command' | 'ctrl-c';
@@ -54,7 +54,12 @@ export function walkthroughSteps(readme: string): Step[] {
 export function normalize(line: string, root: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes (a TTY's, or FORCE_COLOR's) are not text
   const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
-  return plain.replaceAll(root, README_ROOT).replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
+  return plain
+    .replaceAll(root, README_ROOT)
+    .replace(/-[0-9a-f]{4}\.json\b/g, '-xxxx.json') // a backup's random suffix
+    .replace(/\d+/g, '#')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The README lines that do not appear in `output` (a line ending in `…` matches any line it begins). */

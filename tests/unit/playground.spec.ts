@@ -58,9 +58,10 @@ test.describe('playground', { tag: '@unit' }, () => {
     expect(steps.filter((s) => s.kind === 'ctrl-c')).toHaveLength(1);
   });
 
-  test('lines compare with digits, spacing, colours and the checkout path masked; … ends a prefix', () => {
+  test('lines compare with digits, backup suffixes, spacing, colours and the checkout path masked; … ends a prefix', () => {
     const root = '/work/x';
     expect(normalize('\x1b[32m✓\x1b[39m  1 [playground] /work/x/a   (2.9s)', root)).toBe('✓ # [playground] /path/to/socketproof/a (#.#s)');
+    expect(normalize('.cache/backups/20261202T101356Z-cdn-off-da57.json', root)).toBe('.cache/backups/#T#Z-cdn-off-xxxx.json');
     const output = 'handshake            lb     FAIL   session-affinity  GET /theia/ → 403\n  6 passed (29.5s)\n';
     expect(missingLines(['handshake lb FAIL session-affinity GET …', '  6 passed (1.0s)'], output, root)).toEqual([]);
     expect(missingLines(['handshake lb ok …', '  7 passed'], output, root)).toEqual(['handshake lb ok …', '  7 passed']);
