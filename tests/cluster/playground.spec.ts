@@ -128,7 +128,8 @@ function expectNothingLeft(state: PlaygroundState): void {
 const printed = (output: string) => output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('> '));
 
 test('bad input: one line, exit 2, nothing started', { tag: ['@cluster'] }, async () => {
-  test.setTimeout(120_000);
+  // 11 commands, each an npm + tsx start (3-5 s, up to 15 s on a busy 2-core machine).
+  test.setTimeout(300_000);
   await labelTest('cluster', 'playground', 'bad input');
   expect(readState(), `a playground already runs in this checkout (${stateFile})`).toBeUndefined();
   const env = readerEnv();
