@@ -3,7 +3,7 @@
  * as far as Socket.IO can tell (affinity, upgrade forwarding, timeouts, a CDN cache). GKE's backend-service timeout
  * is a connection LIFETIME, which nginx cannot express: the lifetime relay between this nginx and each pod does it.
  */
-import { header, ms } from './nginx-config';
+import { header, ms, type NginxCapacity } from './nginx-config';
 import type { LoadBalancerSettings } from './types';
 
 export interface LbBackend {
@@ -17,6 +17,7 @@ export interface LbConfigPlace {
   listenPort: number;
   /** This nginx's own directory (pid, logs, temp files, CDN cache). */
   prefix: string;
+  capacity?: NginxCapacity;
 }
 
 const upstreamName = (pod: string) => pod.replace(/\W/g, '_');
@@ -26,7 +27,7 @@ export function renderLbConfig(lb: LoadBalancerSettings, backends: LbBackend[], 
   const cookie = lb.affinity === 'cookie';
   const lines = [
     '# Load balancer in front of the pods, emulating the GKE ingress (rendered by src/topology/nginx-lb.ts).',
-    header({ kind: 'local', prefix: at.prefix }),
+    header({ kind: 'local', prefix: at.prefix, capacity: at.capacity }),
     '',
     '    # max_fails=0: a refused connect while a pod starts must not take it out of rotation for 10 s.',
     '    upstream pods {',

@@ -69,7 +69,7 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
           : renderPodConfig(settings.pod, appBasePath(settings), {
               listen: `127.0.0.1:${place.listenPort}`,
               theiaPort: place.theiaPort,
-              runtime: { kind: 'local', prefix: place.prefix },
+              runtime: { kind: 'local', prefix: place.prefix, capacity: settings.capacity },
               // The real Theia serves at `/`: the pod's nginx maps the app's prefix onto it, as in production.
               stripPrefix: settings.app === 'theia',
             });
@@ -79,7 +79,7 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
       const relayed = cap === null ? [] : await Promise.all(podPorts.map((targetPort) => startLifetimeRelay({ targetPort, capMs: cap })));
       relays.push(...relayed);
       const backends = podNames.map((pod, i) => ({ pod, port: relayed[i]?.port ?? podPorts[i] ?? 0 }));
-      const lbText = renderLbConfig(settings.lb, backends, { listenPort: lbPort, prefix: join(prefix, 'nginx-lb') });
+      const lbText = renderLbConfig(settings.lb, backends, { listenPort: lbPort, prefix: join(prefix, 'nginx-lb'), capacity: settings.capacity });
       configs.unshift({ name: 'nginx-lb.conf', text: lbText });
       const started: ManagedProcess[] = [];
       try {

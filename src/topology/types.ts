@@ -3,6 +3,7 @@
  * GKE ingress. These settings are the knobs the faults and fixes turn; checks never read them (a check learns about
  * a target only through its endpoints and the target file).
  */
+import type { NginxCapacity } from './nginx-config';
 
 export type Affinity = 'none' | 'client-ip' | 'cookie';
 
@@ -87,6 +88,8 @@ export interface TopologySettings {
    */
   app: 'mock-theia' | 'plain-socketio' | 'theia';
   replicas: number;
+  /** nginx sizing for a load run (src/load/capacity.ts); absent: the defaults every test runs with. */
+  capacity?: NginxCapacity;
   lb: LoadBalancerSettings;
   pod: PodSettings;
   theia: MockTheiaSettings;

@@ -1,0 +1,215 @@
+/**
+ * One load session, as the app's frontend makes it: the page (for the app's connection cookie), then
+ * socket.io-client on the app's namespace (polling first then the upgrade, or websocket only), then echo round
+ * trips until the session's end. Theia answers `initialConnection <frontendId>` with the same id (the mock adds the
+ * replica's name), so each echo is a timed round trip that also says which replica holds the session.
+ * Failures are recorded here, never diagnosed: diagnosis asks its questions after the load (src/load/diagnose.ts),
+ * one client at a time, as the checks do, so the same fault gets the same cause on every run.
+ */
+import { parseEngineIoError } from '../causes/engineio-codes';
+import { type CheckContext, newProbe, sessionAfter } from '../checks/context';
+import { httpAnswer } from '../probes/sio-client';
+import type { Exchange } from '../probes/http';
+
+export type LoadTransport = 'auto' | 'websocket';
+
+/** Where in a session something went wrong. */
+export type FailurePhase = 'page' | 'connect' | 'upgrade' | 'echo' | 'drop' | 'replica-switch';
+
+export interface SessionFailure {
+  phase: FailurePhase;
+  /** ms since the start of the run. */
+  at: number;
+  message: string;
+  status?: number;
+  /** Engine.IO error code, when the HTTP answer's body carried one. */
+  eioCode?: number;
+  /** A WebSocket failure for the seed's alert rule (a refused or dropped WebSocket, a failed upgrade). */
+  websocket: boolean;
+}
+
+export interface SessionRecord {
+  index: number;
+  transport: LoadTransport;
+  /** ms since the start of the run. */
+  startedAt: number;
+  connected: boolean;
+  /** Page + handshake + namespace connect, ms. */
+  connectMs?: number;
+  /** ms from connect to the end of the upgrade (auto transport only). */
+  upgradeMs?: number;
+  /** The transport the session was on at its end (or when it dropped). */
+  endedOn?: string;
+  /** How long the session stayed connected, ms. */
+  aliveMs: number;
+  /** Replicas that answered this session, in order, each change recorded (one entry = it stayed on one replica). */
+  replicas: string[];
+  /** Echo round trips, ms. */
+  latencies: number[];
+  failures: SessionFailure[];
+}
+
+export interface SessionPlan {
+  transport: LoadTransport;
+  /** Epoch ms at which the run started (failure times are relative to it). */
+  runStart: number;
+  /** Epoch ms at which this session ends (the end of the run). */
+  endAt: number;
+  echoEveryMs: number;
+  /** An echo not answered within this is a failure. */
+  echoTimeoutMs: number;
+}
+
+/** What the run's progress line counts while sessions are under way. */
+export interface LiveCounters {
+  started: number;
+  /** Sessions that connected or failed to: the ramp is over when this reaches N. */
+  settled: number;
+  connected: number;
+  active: number;
+  onWebsocket: number;
+  failed: number;
+  echoes: number;
+}
+
+/** Failures whose cause must be asked with a follow-up: the failed exchange of a page load, kept out of the JSON. */
+export interface SessionOutcome {
+  record: SessionRecord;
+  pageExchange?: Exchange;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+export async function runLoadSession(
+  ctx: CheckContext,
+  index: number,
+  plan: SessionPlan,
+  live: LiveCounters,
+): Promise<SessionOutcome> {
+  const t0 = Date.now();
+  const rel = () => Date.now() - plan.runStart;
+  const record: SessionRecord = {
+    index,
+    transport: plan.transport,
+    startedAt: t0 - plan.runStart,
+    connected: false,
+    aliveMs: 0,
+    replicas: [],
+    latencies: [],
+    failures: [],
+  };
+  const fail = (f: Omit<SessionFailure, 'at'>) => {
+    if (record.failures.length === 0) live.failed++;
+    record.failures.push({ at: rel(), ...f });
+  };
+  const seenReplica = (pod: unknown) => {
+    if (typeof pod === 'string' && pod && record.replicas.at(-1) !== pod) record.replicas.push(pod);
+  };
+  live.started++;
+
+  const probe = newProbe(ctx, index);
+  const page = await probe.fetchAppPage();
+  if (page.error || (page.status ?? 0) >= 400) {
+    live.settled++;
+    fail({
+      phase: 'page',
+      message: page.error ?? `app page answered ${page.status}`,
+      status: page.status,
+      eioCode: parseEngineIoError(page.body)?.code,
+      websocket: false,
+    });
+    return { record, pageExchange: page };
+  }
+
+  const transports: ('polling' | 'websocket')[] | undefined = plan.transport === 'websocket' ? ['websocket'] : undefined;
+  const session = sessionAfter(ctx, probe, transports);
+  // The echo in flight: its id, when it was sent, and what to wake when the answer (or a drop) comes.
+  let inFlight: { id: string; sent: number; done: () => void } | undefined;
+  // `hello` arrives with the namespace connect; each echo answer names the replica again.
+  session.socket.on('hello', (msg: { pod?: unknown } | undefined) => seenReplica(msg?.pod));
+  session.socket.on('initialConnection', (msg: { frontendId?: unknown; pod?: unknown } | undefined) => {
+    const id = typeof msg?.frontendId === 'string' ? msg.frontendId : undefined;
+    seenReplica(msg?.pod);
+    if (inFlight && id === inFlight.id) {
+      record.latencies.push(performance.now() - inFlight.sent);
+      live.echoes++;
+      const { done } = inFlight;
+      inFlight = undefined;
+      done();
+    }
+  });
+
+  const connected = await session.connected;
+  live.settled++;
+  if (!connected.ok) {
+    fail({
+      phase: 'connect',
+      message: connected.error,
+      status: connected.status,
+      eioCode: connected.body === undefined ? undefined : parseEngineIoError(connected.body)?.code,
+      websocket: plan.transport === 'websocket',
+    });
+    session.close();
+    return { record };
+  }
+  const connectedAt = Date.now();
+  record.connected = true;
+  record.connectMs = connectedAt - t0;
+  live.connected++;
+  live.active++;
+  const engine = session.socket.io.engine;
+  if (engine.transport.name === 'websocket') live.onWebsocket++;
+  engine.on('upgrade', () => {
+    record.upgradeMs = Date.now() - connectedAt;
+    live.onWebsocket++;
+  });
+  engine.on('upgradeError', (e: Error & { description?: unknown; context?: unknown }) => {
+    const answer = httpAnswer(e);
+    fail({ phase: 'upgrade', message: `upgradeError: ${e.message}`, status: answer.status, websocket: true });
+  });
+  let closing = false;
+  let dropped: string | undefined;
+  session.socket.on('disconnect', (reason: string) => {
+    if (closing) return;
+    dropped = reason;
+    live.active--;
+    inFlight?.done();
+    const onWs = session.transport() === 'websocket' || record.upgradeMs !== undefined || plan.transport === 'websocket';
+    record.endedOn = session.transport();
+    fail({ phase: 'drop', message: `disconnected after ${Date.now() - connectedAt} ms: ${reason}`, websocket: onWs });
+  });
+
+  // Echoes start at a random offset inside the first interval, so N sessions do not echo in lockstep.
+  await sleep(Math.random() * plan.echoEveryMs);
+  let seq = 0;
+  while (Date.now() < plan.endAt && !dropped) {
+    const id = `load-${index}-${seq++}`;
+    const sentAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await new Promise<boolean>((resolve) => {
+      inFlight = { id, sent: performance.now(), done: () => resolve(true) };
+      timer = setTimeout(() => resolve(false), plan.echoTimeoutMs);
+      session.socket.emit('initialConnection', id);
+    });
+    clearTimeout(timer);
+    if (!answered) {
+      inFlight = undefined;
+      fail({ phase: 'echo', message: `an echo got no answer within ${plan.echoTimeoutMs} ms`, websocket: session.transport() === 'websocket' });
+    }
+    await sleep(Math.min(plan.endAt - Date.now(), sentAt + plan.echoEveryMs - Date.now()));
+  }
+
+  record.aliveMs = Date.now() - connectedAt;
+  if (!dropped) record.endedOn = session.transport();
+  if (plan.transport === 'auto' && !dropped && record.endedOn !== 'websocket' && !record.failures.some((f) => f.phase === 'upgrade')) {
+    // No upgradeError event and still polling: the upgrade was never even tried or silently swallowed.
+    fail({ phase: 'upgrade', message: `stayed on ${record.endedOn ?? 'nothing'} for the whole session`, websocket: true });
+  }
+  if (record.replicas.length > 1) {
+    fail({ phase: 'replica-switch', message: `answered by ${record.replicas.join(' → ')} within one session`, websocket: false });
+  }
+  if (!dropped) live.active--;
+  closing = true;
+  session.close();
+  return { record };
+}
