@@ -7,7 +7,7 @@
  *   - a websocket-only connect that failed → the websocket-upgrade check itself (as the lifetime check does);
  *   - a session that did not end on websocket → diagnoseUpgradeFailure, `upgrade-blocked` when it does not
  *     reproduce (as the websocket-upgrade check concludes);
- *   - a session dropped mid-way → the lifetime check's dropCause;
+ *   - a session dropped mid-way by an HTTP error on polling → the polling replay; else the lifetime check's dropCause;
  *   - a session answered by two replicas → that observation is the affinity failure itself.
  */
 import type { CauseId } from '../causes/catalogue';
@@ -110,8 +110,15 @@ async function diagnoseOne(ctx: CheckContext, f: SessionFailure, page?: Exchange
       const why = await diagnoseUpgradeFailure(ctx);
       return why ?? { cause: 'upgrade-blocked', observed: `${f.message}; the raw upgrade questions passed afterwards` };
     }
-    case 'drop':
+    case 'drop': {
+      // Dropped by an HTTP error on a polling request: the polling replay of the upgrade check says why. A connection
+      // closed under the session without an answer: the lifetime check's reading (cut on the path).
+      if (f.status !== undefined) {
+        const [cause, observed] = await explainPollingFailure(ctx, f.message);
+        return { cause, observed };
+      }
       return { cause: dropCause(f.message.replace(/^.*: /, '')), observed: f.message };
+    }
     case 'echo':
       return { cause: 'unexpected-response', observed: f.message };
     case 'replica-switch':

@@ -25,7 +25,7 @@ export function summaryTable(s: LoadSummary, verdicts: Verdict[]): string {
     ['echo latency', `${msq(s.latencyMs)} (${s.latencyMs.count} echoes)`],
     ['session duration', `avg ${(s.sessionDurationMs.mean / 1000).toFixed(1)} s, p50 ${(s.sessionDurationMs.p50 / 1000).toFixed(1)} s`],
     ['per replica', Object.entries(s.replicas).map(([r, n]) => `${r} ${n}`).join(', ') || '-'],
-    ['stayed on one replica', `${s.onOneReplica}/${s.connected} (${pct(s.onOneReplicaRate)})`],
+    ['stayed on one replica', `${s.onOneReplica}/${s.replicaKnown} that learned their replica (${pct(s.onOneReplicaRate)})`],
     ['failed sessions', String(s.failedSessions)],
     ...Object.entries(s.errorsByCode).map(([code, n]): [string, string] => [`  by code: ${code}`, String(n)]),
     ...Object.entries(s.errorsByCause).map(([cause, n]): [string, string] => [`  by cause: ${cause}`, String(n)]),

@@ -2,7 +2,8 @@
  * One load session, as the app's frontend makes it: the page (for the app's connection cookie), then
  * socket.io-client on the app's namespace (polling first then the upgrade, or websocket only), then echo round
  * trips until the session's end. Theia answers `initialConnection <frontendId>` with the same id (the mock adds the
- * replica's name), so each echo is a timed round trip that also says which replica holds the session.
+ * replica's name), so each echo is a timed round trip that also says which replica holds the session; any other
+ * Socket.IO app (target `app: socket.io`) is asked `echo` with an acknowledgement, the plain test app's round trip.
  * Failures are recorded here, never diagnosed: diagnosis asks its questions after the load (src/load/diagnose.ts),
  * one client at a time, as the checks do, so the same fault gets the same cause on every run.
  */
@@ -127,9 +128,7 @@ export async function runLoadSession(
   let inFlight: { id: string; sent: number; done: () => void } | undefined;
   // `hello` arrives with the namespace connect; each echo answer names the replica again.
   session.socket.on('hello', (msg: { pod?: unknown } | undefined) => seenReplica(msg?.pod));
-  session.socket.on('initialConnection', (msg: { frontendId?: unknown; pod?: unknown } | undefined) => {
-    const id = typeof msg?.frontendId === 'string' ? msg.frontendId : undefined;
-    seenReplica(msg?.pod);
+  const answered = (id: unknown) => {
     if (inFlight && id === inFlight.id) {
       record.latencies.push(performance.now() - inFlight.sent);
       live.echoes++;
@@ -137,7 +136,14 @@ export async function runLoadSession(
       inFlight = undefined;
       done();
     }
+  };
+  session.socket.on('initialConnection', (msg: { frontendId?: unknown; pod?: unknown } | undefined) => {
+    seenReplica(msg?.pod);
+    answered(msg?.frontendId);
   });
+  const ackEcho = ctx.target.app === 'socket.io';
+  const sendEcho = (id: string) =>
+    ackEcho ? session.socket.emit('echo', id, (back: unknown) => answered(back)) : session.socket.emit('initialConnection', id);
 
   const connected = await session.connected;
   live.settled++;
@@ -169,6 +175,12 @@ export async function runLoadSession(
   });
   let closing = false;
   let dropped: string | undefined;
+  // The engine reports a transport's error (with the polling request's HTTP answer) just before the disconnect:
+  // a session dropped by a 400 "Session ID unknown" must not read as a connection cut on the path.
+  let lastError: { status?: number; body?: string } = {};
+  engine.on('error', (e: string | Error) => {
+    lastError = typeof e === 'string' ? {} : httpAnswer(e);
+  });
   session.socket.on('disconnect', (reason: string) => {
     if (closing) return;
     dropped = reason;
@@ -176,7 +188,13 @@ export async function runLoadSession(
     inFlight?.done();
     const onWs = session.transport() === 'websocket' || record.upgradeMs !== undefined || plan.transport === 'websocket';
     record.endedOn = session.transport();
-    fail({ phase: 'drop', message: `disconnected after ${Date.now() - connectedAt} ms: ${reason}`, websocket: onWs });
+    fail({
+      phase: 'drop',
+      message: `disconnected after ${Date.now() - connectedAt} ms on ${record.endedOn ?? 'nothing'}: ${reason}`,
+      status: lastError.status,
+      eioCode: lastError.body === undefined ? undefined : parseEngineIoError(lastError.body)?.code,
+      websocket: onWs,
+    });
   });
 
   // Echoes start at a random offset inside the first interval, so N sessions do not echo in lockstep.
@@ -186,13 +204,13 @@ export async function runLoadSession(
     const id = `load-${index}-${seq++}`;
     const sentAt = Date.now();
     let timer: NodeJS.Timeout | undefined;
-    const answered = await new Promise<boolean>((resolve) => {
+    const ok = await new Promise<boolean>((resolve) => {
       inFlight = { id, sent: performance.now(), done: () => resolve(true) };
       timer = setTimeout(() => resolve(false), plan.echoTimeoutMs);
-      session.socket.emit('initialConnection', id);
+      sendEcho(id);
     });
     clearTimeout(timer);
-    if (!answered) {
+    if (!ok) {
       inFlight = undefined;
       fail({ phase: 'echo', message: `an echo got no answer within ${plan.echoTimeoutMs} ms`, websocket: session.transport() === 'websocket' });
     }

@@ -26,13 +26,17 @@ export interface LoadSummary {
   /** Sessions that ended on websocket (websocket-only: that connected on it), of those connected. */
   onWebsocket: number;
   upgradeSuccessRate: number;
+  /** Connected sessions that dropped before their upgrade (counted as drops, not as upgrade failures). */
+  droppedBeforeUpgrade: number;
   /** ms from connect to the upgrade (polling first only). */
   upgradeMs: Quantiles;
   connectMs: Quantiles;
   sessionDurationMs: Quantiles;
   /** Sessions per replica (the first replica that answered each). */
   replicas: Record<string, number>;
-  /** Connected sessions whose every answer came from one replica. */
+  /** Connected sessions that learned their replica (the app names it: the mock's `hello` and echo answers). */
+  replicaKnown: number;
+  /** Of those, sessions whose every answer came from one replica. */
   onOneReplica: number;
   onOneReplicaRate: number;
   latencyMs: Quantiles;
@@ -56,6 +60,7 @@ export function summarize(targetName: string, run: LoadRun, kinds: FailureKind[]
   const n = records.length;
   const connected = records.filter((r) => r.connected);
   const onWs = connected.filter((r) => r.endedOn === 'websocket' || (r.endedOn === undefined && r.upgradeMs !== undefined));
+  const known = connected.filter((r) => r.replicas.length > 0);
   const replicas: Record<string, number> = {};
   for (const r of connected) {
     const first = r.replicas[0] ?? 'unknown';
@@ -92,12 +97,14 @@ export function summarize(targetName: string, run: LoadRun, kinds: FailureKind[]
     connectionSuccessRate: n ? connected.length / n : 0,
     onWebsocket: onWs.length,
     upgradeSuccessRate: connected.length ? onWs.length / connected.length : 0,
+    droppedBeforeUpgrade: connected.filter((r) => r.failures.some((f) => f.phase === 'drop') && r.endedOn !== 'websocket' && r.upgradeMs === undefined).length,
     upgradeMs: quantiles(connected.flatMap((r) => (r.upgradeMs === undefined ? [] : [r.upgradeMs]))),
     connectMs: quantiles(connected.map((r) => r.connectMs ?? 0)),
     sessionDurationMs: quantiles(connected.map((r) => r.aliveMs)),
     replicas,
-    onOneReplica: connected.filter((r) => r.replicas.length === 1).length,
-    onOneReplicaRate: connected.length ? connected.filter((r) => r.replicas.length === 1).length / connected.length : 0,
+    replicaKnown: known.length,
+    onOneReplica: known.filter((r) => r.replicas.length === 1).length,
+    onOneReplicaRate: known.length ? known.filter((r) => r.replicas.length === 1).length / known.length : 0,
     latencyMs: quantiles(records.flatMap((r) => r.latencies)),
     errorsByCode,
     errorsByCause,

@@ -57,9 +57,13 @@ export function loadVerdicts(s: LoadSummary): Verdict[] {
     s.transport === 'websocket'
       ? 'every connected session is on websocket'
       : 'every connected session ends on websocket (one that stayed on polling is a failure, not a pass)',
-    s.connected > 0 && upgrade.length === 0 && s.onWebsocket === s.connected,
+    // A session dropped while still polling failed already (load-session-drops); one that stayed on polling to the
+    // end is an upgrade failure of its own (recorded by the session), so the verdict reads the upgrade failures.
+    s.connected > 0 && upgrade.length === 0,
     upgrade,
-    `${s.onWebsocket}/${s.connected} connected sessions on websocket (${pct(s.upgradeSuccessRate)})`,
+    `${s.onWebsocket}/${s.connected} connected sessions on websocket (${pct(s.upgradeSuccessRate)})${
+      s.droppedBeforeUpgrade ? `, ${s.droppedBeforeUpgrade} dropped while still polling` : ''
+    }`,
   );
 
   const affinity = s.connected === 0 ? none : s.kinds.filter((k) => k.cause === 'session-affinity');
@@ -67,9 +71,11 @@ export function loadVerdicts(s: LoadSummary): Verdict[] {
   add(
     'load-affinity',
     'every session stays on one replica: none answered by two, none refused by a replica that does not know it',
-    affinity.length === 0 && s.onOneReplica === s.connected,
+    s.connected > 0 && affinity.length === 0 && s.onOneReplica === s.replicaKnown,
     affinity.length > 0 ? affinity : kinds('replica-switch'),
-    `${s.onOneReplica}/${s.connected} connected sessions on one replica; sessions per replica: ${spread || 'none'}`,
+    `${s.onOneReplica}/${s.replicaKnown} sessions that learned their replica stayed on one${
+      s.replicaKnown < s.connected ? ` (${s.connected - s.replicaKnown} connected sessions were not told their replica by the app)` : ''
+    }; sessions per replica: ${spread || 'none'}`,
     s.connected === 0 ? causeOf(none) : 'session-affinity',
   );
 
