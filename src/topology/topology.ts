@@ -115,6 +115,22 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
       pids: () => procs.map((p) => p.pid),
       logs: async () => finalLogs ?? collectLogs(),
       stop,
+      stopPod: async (pod: string) => {
+        const mine = procs.filter((p) => p.name === `theia-${pod}` || p.name === `nginx-${pod}`);
+        if (mine.length === 0) throw new Error(`no pod ${pod} in this topology (pods: ${podNames.join(', ')})`);
+        await Promise.all(mine.map((p) => p.stop()));
+      },
+      reloadLb: async () => {
+        const lb = procs.find((p) => p.name === 'nginx-lb');
+        if (!lb) throw new Error('no load balancer in this topology');
+        const workersStarted = () => lb.output().split('start worker process').length;
+        const before = workersStarted();
+        process.kill(lb.pid, 'SIGHUP');
+        for (let i = 0; workersStarted() <= before; i++) {
+          if (i >= 500) throw new Error('nginx-lb: no new worker within 5 s of the reload');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      },
     };
   } catch (err) {
     await stop();

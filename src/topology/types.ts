@@ -127,4 +127,14 @@ export interface RunningTopology {
   logs(): Promise<RenderedConfig[]>;
   /** Ends every process by PID and removes the prefix directories. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * A pod going away as Kubernetes takes it away (a crash, an eviction, a node lost): its app AND its nginx end, so
+   * the LB's connects to it are refused and it sends the pod's clients elsewhere. Resolves once both exited.
+   */
+  stopPod(pod: string): Promise<void>;
+  /**
+   * `nginx -s reload` of the load balancer (SIGHUP to its master): new workers take new connections, the old ones
+   * keep theirs until they close. Resolves once a new worker has started.
+   */
+  reloadLb(): Promise<void>;
 }

@@ -17,6 +17,7 @@ const table = (vs: Verdict[]) => vs.map(describeVerdict).join('\n');
 test.describe('load (@load)', () => {
   for (const target of ['local', 'local-plain']) {
     for (const transport of ['auto', 'websocket'] as const) {
+      // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a test's fixtures from this pattern; none needed.
       test(`${target}: ${SESSIONS} sessions (${transport}) connect, end on websocket, stay on one replica, echo to the end; no alert`, { tag: ['@load', '@selftest'] }, async ({}, testInfo) => {
         test.setTimeout(90_000);
         await labelTest('selftest', 'load', `${target} healthy ${transport}`, 'critical');
@@ -34,6 +35,7 @@ test.describe('load (@load)', () => {
   ] as const;
   for (const f of faults) {
     for (const transport of ['auto', 'websocket'] as const) {
+      // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a test's fixtures from this pattern; none needed.
       test(`under load, fault ${f.fault} (${transport}) is red with ${f.cause}, never a pass`, { tag: ['@load', '@selftest'] }, async ({}, testInfo) => {
         test.setTimeout(120_000);
         await labelTest('selftest', 'load', `${f.fault} ${transport}`, 'critical');
