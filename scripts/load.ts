@@ -4,7 +4,9 @@
  * OpenMetrics and two SVG pictures to --out.
  *   npm run load -- [local | <target> | <file.yaml>] [--sessions 100] [--duration 60s] [--ramp 10s]
  *        [--transport auto|websocket] [--hop lb] [--echo-every 1s] [--fault <id>] [--out reports/load]
- *        [--nginx-workers N] [--confirm-load <target name>]   (required for a read-only target such as production)
+ *        [--nginx-workers N] [--target-timers] [--confirm-load <target name>]
+ * --confirm-load is required for a read-only target (production), whose --sessions is capped.
+ * An embedded app pings every 30 s as Theia does (--target-timers: at the target's scale, local's 500 ms).
  * Exit code: 0 every verdict green, 1 a verdict red, 2 bad input or a host that cannot hold the run.
  */
 import { findFault } from '../src/selftest/faults';
@@ -35,7 +37,7 @@ try {
 }
 
 const capacity = target.kind === 'embedded' ? nginxCapacity(opts.sessions, opts.nginxWorkers) : undefined;
-const opened = await openLoadTarget(target, { hop: opts.hop, fault: opts.fault, capacity });
+const opened = await openLoadTarget(target, { hop: opts.hop, fault: opts.fault, capacity, theiaTimers: target.kind === 'embedded' && opts.theiaTimers });
 let failed = false;
 const stop = async () => {
   await opened.topology?.stop();
@@ -44,7 +46,7 @@ process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 try {
   const plan = defaultPlan({ sessions: opts.sessions, durationMs: opts.durationMs, rampMs: opts.rampMs, transport: opts.transport, echoEveryMs: opts.echoEveryMs });
   console.error(
-    `socketproof load: ${opts.sessions} sessions (${opts.transport}) on ${target.name} hop ${opened.ctx.hop.name} for ${opts.durationMs / 1000} s, ramp ${opts.rampMs / 1000} s${opts.fault ? `, fault ${opts.fault}` : ''}${capacity ? `, nginx ${capacity.workers} worker(s) × ${capacity.connections} connections` : ''}`,
+    `socketproof load: ${opts.sessions} sessions (${opts.transport}) on ${target.name} hop ${opened.ctx.hop.name} for ${opts.durationMs / 1000} s, ramp ${opts.rampMs / 1000} s${opts.fault ? `, fault ${opts.fault}` : ''}${target.kind === 'embedded' ? (opts.theiaTimers ? ", Theia's ping timers" : ", the target's ping timers") : ''}${capacity ? `, nginx ${capacity.workers} worker(s) × ${capacity.connections} connections` : ''}`,
   );
   const tty = process.stderr.isTTY;
   const result = await loadAndJudge(opened.ctx, plan, (live, t) => {

@@ -1,6 +1,7 @@
 /**
  * The load figures of `npm run bench`: N sessions opened as fast as the machine allows (no ramp), through the LB
- * and then directly on the app (hop `pod`, the baseline), in one topology, one after the other: sessions/s, time to
+ * and then directly on the app (hop `pod`, the baseline), one fresh topology each with Theia's ping timers (as
+ * `npm run load` runs by default), one after the other: sessions/s, time to
  * open N, echo p95 and the LB/direct p95 ratio. Printed, never asserted (the machines are noisy: quote ratios).
  */
 import { loadTarget } from '../targets/load';
@@ -21,7 +22,7 @@ export async function benchLoad(o: LoadBenchOptions, print: (line: string) => vo
   const results: Record<string, LoadResult> = {};
   for (const hop of ['lb', 'pod']) {
     // A fresh topology per hop: the second run must not inherit the first one's sockets in TIME_WAIT or warm caches.
-    const opened = await openLoadTarget(target, { hop, capacity });
+    const opened = await openLoadTarget(target, { hop, capacity, theiaTimers: true });
     try {
       const plan = defaultPlan({ sessions: o.sessions, durationMs: o.durationMs, rampMs: 0, transport: o.transport ?? 'auto' });
       const r = await loadAndJudge(opened.ctx, plan);

@@ -25,7 +25,7 @@ export interface OpenedTarget {
 
 export async function openLoadTarget(
   target: Target,
-  opts: { hop?: string; fault?: string; capacity?: NginxCapacity; settings?: (s: TopologySettings) => TopologySettings },
+  opts: { hop?: string; fault?: string; capacity?: NginxCapacity; theiaTimers?: boolean; settings?: (s: TopologySettings) => TopologySettings },
 ): Promise<OpenedTarget> {
   const headers = { ...headersFromEnv(), ...authHeaders(target) };
   const extraCa = caBundleFromEnv()?.pems.join('');
@@ -37,6 +37,9 @@ export async function openLoadTarget(
     opened = (await discoverTarget(resolveEnvUrls(target), { headers, ca: extraCa, proxy: proxyFromEnv() })).target;
   } else {
     let settings = deepMerge(embeddedSettings(target, { ...process.env, SOCKETPROOF_FAULT: opts.fault }), { capacity: opts.capacity });
+    // Theia's own heartbeat (30 s / 60 s) instead of the target's 1/60 scale, which exists to keep lifetime checks
+    // short: at 2000 sessions a 500 ms ping is 4000 pings a second, 60× what a production Theia sees.
+    if (opts.theiaTimers) settings = deepMerge(settings, { theia: { pingInterval: 30_000, pingTimeout: 60_000 } });
     if (opts.settings) settings = opts.settings(settings);
     topology = await startTopology(settings);
     opened = withHopUrls(target, topology.hopUrls, topology.hopPaths);

@@ -25,6 +25,12 @@ export interface LoadOptions {
   out: string;
   confirm?: string;
   nginxWorkers?: number;
+  /**
+   * The embedded app pings with Theia's own timers (30000/60000), unless --target-timers keeps the target's scaled
+   * ones (local: 500 ms, 1/60 of Theia's, so that lifetime checks take seconds): at 2000 sessions those are 4000
+   * pings a second, 60× what a production Theia sees, and the load would measure the test's heartbeat, not the app.
+   */
+  theiaTimers: boolean;
 }
 
 export class LoadOptionError extends Error {}
@@ -47,14 +53,19 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
   const values: Record<string, string> = {};
   const known = ['--sessions', '--duration', '--ramp', '--transport', '--hop', '--fault', '--out', '--confirm-load', '--echo-every', '--nginx-workers'];
   const positional: string[] = [];
+  const switches = new Set<string>();
   while (args.length > 0) {
     const a = args.shift() as string;
+    if (a === '--target-timers') {
+      switches.add(a);
+      continue;
+    }
     if (!a.startsWith('--')) {
       positional.push(a);
       continue;
     }
     const [name, inline] = a.split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!known.includes(name)) throw new LoadOptionError(`unknown option ${name} (known: ${known.join(', ')})`);
+    if (!known.includes(name)) throw new LoadOptionError(`unknown option ${name} (known: ${known.join(', ')}, --target-timers)`);
     const value = inline ?? args.shift();
     if (value === undefined || value.startsWith('--')) throw new LoadOptionError(`${name} needs a value`);
     values[name] = value;
@@ -83,6 +94,7 @@ export function parseLoadArgs(argv: string[]): LoadOptions {
     out: values['--out'] ?? 'reports/load',
     confirm: values['--confirm-load'],
     nginxWorkers: values['--nginx-workers'] === undefined ? undefined : positiveInt(values['--nginx-workers'], '--nginx-workers'),
+    theiaTimers: !switches.has('--target-timers'),
   };
 }
 

@@ -11,7 +11,7 @@ const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const msq = (q: { p50: number; p95: number; p99: number }) => `p50 ${q.p50.toFixed(1)} / p95 ${q.p95.toFixed(1)} / p99 ${q.p99.toFixed(1)} ms`;
 
 export function progressLine(live: LiveCounters, elapsedMs: number, total: number): string {
-  return `t=${(elapsedMs / 1000).toFixed(0).padStart(3)}s started ${live.started}/${total} connected ${live.connected} active ${live.active} on-websocket ${live.onWebsocket} failed ${live.failed} echoes ${live.echoes}`;
+  return `t=${(elapsedMs / 1000).toFixed(0).padStart(3)}s started ${live.started}/${total} connected ${live.connected} active ${live.active} (peak ${live.peakActive}) on-websocket ${live.onWebsocket} failed ${live.failed} echoes ${live.echoes}`;
 }
 
 export function summaryTable(s: LoadSummary, verdicts: Verdict[]): string {
@@ -20,6 +20,7 @@ export function summaryTable(s: LoadSummary, verdicts: Verdict[]): string {
     ['sessions, duration, ramp', `${s.sessions}, ${s.durationMs / 1000} s, ${s.rampMs / 1000} s`],
     ['connection success', `${s.connected}/${s.sessions} (${pct(s.connectionSuccessRate)})`],
     ['upgrade success', `${s.onWebsocket}/${s.connected} on websocket (${pct(s.upgradeSuccessRate)})`],
+    ['peak concurrent', `${s.peakConcurrent}/${s.sessions}${s.peakConcurrent < s.connected ? ' (not all at once: the first ended before the last connected — lengthen --duration)' : ''}`],
     ['time to open all', `${(s.allOpenMs / 1000).toFixed(1)} s (${s.sessionsPerSecond.toFixed(0)} sessions/s)`],
     ['connect', msq(s.connectMs)],
     ['echo latency', `${msq(s.latencyMs)} (${s.latencyMs.count} echoes)`],
@@ -55,6 +56,7 @@ export function openMetrics(s: LoadSummary, verdicts: Verdict[], latencies: numb
   };
   gauge('socketproof_load_sessions', 'Sessions started by the load run.', [['', s.sessions]]);
   gauge('socketproof_load_sessions_connected', 'Sessions whose namespace connected.', [['', s.connected]]);
+  gauge('socketproof_load_peak_concurrent_sessions', 'The most sessions connected at once.', [['', s.peakConcurrent]]);
   gauge('socketproof_load_connection_success_ratio', 'Connected sessions / sessions.', [['', s.connectionSuccessRate]], 'ratio');
   gauge('socketproof_load_upgrade_success_ratio', 'Connected sessions that ended on websocket / connected sessions.', [['', s.upgradeSuccessRate]], 'ratio');
   gauge('socketproof_load_session_duration_seconds', 'Average time a session stayed connected.', [['', s.sessionDurationMs.mean / 1000]], 'seconds');

@@ -5,6 +5,7 @@
  */
 import type { CauseId } from '../causes/catalogue';
 import type { CheckContext } from '../checks/context';
+import { upgradeSettleMs } from '../checks/budget';
 import { healthCheck } from '../checks/health';
 import { type LiveCounters, type LoadTransport, runLoadSession, type SessionOutcome } from './session';
 
@@ -33,6 +34,8 @@ export interface LoadRun {
   wallMs: number;
   /** When the last session had connected (or failed to), ms since the start: the time to open N sessions. */
   allOpenMs: number;
+  /** The most sessions connected at once. */
+  peakActive: number;
   outcomes: SessionOutcome[];
   health: HealthSample[];
 }
@@ -42,9 +45,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 export async function runLoad(ctx: CheckContext, plan: LoadPlan, progress?: (live: LiveCounters, elapsedMs: number) => void): Promise<LoadRun> {
   const runStart = Date.now();
   const endAt = runStart + plan.durationMs;
-  const live: LiveCounters = { started: 0, settled: 0, connected: 0, active: 0, onWebsocket: 0, failed: 0, echoes: 0 };
+  const live: LiveCounters = { started: 0, settled: 0, connected: 0, active: 0, peakActive: 0, onWebsocket: 0, failed: 0, echoes: 0 };
   const health: HealthSample[] = [];
-  let allOpenMs = 0;
   const ticker = progress ? setInterval(() => progress(live, Date.now() - runStart), 1000) : undefined;
 
   const healthLoop = (async () => {
@@ -58,19 +60,26 @@ export async function runLoad(ctx: CheckContext, plan: LoadPlan, progress?: (liv
   })();
 
   const sessions: Promise<SessionOutcome>[] = [];
-  const sessionPlan = { transport: plan.transport, runStart, endAt, echoEveryMs: plan.echoEveryMs, echoTimeoutMs: plan.echoTimeoutMs };
+  const sessionPlan = {
+    transport: plan.transport,
+    runStart,
+    endAt,
+    minHoldMs: upgradeSettleMs(ctx.target),
+    echoEveryMs: plan.echoEveryMs,
+    echoTimeoutMs: plan.echoTimeoutMs,
+  };
   for (let i = 0; i < plan.sessions; i++) {
     await sleep(runStart + (plan.rampMs * i) / plan.sessions - Date.now());
     sessions.push(runLoadSession(ctx, i, sessionPlan, live));
   }
-  // The time to open N sessions: until every one has connected or failed to.
-  const openWatch = (async () => {
-    while (live.settled < plan.sessions && Date.now() < endAt) await sleep(20);
-    allOpenMs = Date.now() - runStart;
-  })();
   const outcomes = await Promise.all(sessions);
-  await Promise.all([healthLoop, openWatch]);
+  await healthLoop;
+  // The time to open N sessions: until the last one connected or failed to.
+  const allOpenMs = Math.max(
+    0,
+    ...outcomes.map(({ record: r }) => (r.connectMs !== undefined ? r.startedAt + r.connectMs : (r.failures[0]?.at ?? r.startedAt))),
+  );
   if (ticker) clearInterval(ticker);
   progress?.(live, Date.now() - runStart);
-  return { plan, hop: ctx.hop.name, startedAt: new Date(runStart).toISOString(), wallMs: Date.now() - runStart, allOpenMs, outcomes, health };
+  return { plan, hop: ctx.hop.name, startedAt: new Date(runStart).toISOString(), wallMs: Date.now() - runStart, allOpenMs, peakActive: live.peakActive, outcomes, health };
 }

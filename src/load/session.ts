@@ -54,8 +54,13 @@ export interface SessionPlan {
   transport: LoadTransport;
   /** Epoch ms at which the run started (failure times are relative to it). */
   runStart: number;
-  /** Epoch ms at which this session ends (the end of the run). */
+  /** Epoch ms at which this session ends (the end of the run)… */
   endAt: number;
+  /**
+   * …but never before it has been connected this long: a session that connects just before the end of the run must
+   * still have the time to upgrade (the checks' own settle time), or "stayed on polling" would be a false alarm.
+   */
+  minHoldMs: number;
   echoEveryMs: number;
   /** An echo not answered within this is a failure. */
   echoTimeoutMs: number;
@@ -68,6 +73,8 @@ export interface LiveCounters {
   settled: number;
   connected: number;
   active: number;
+  /** The most sessions connected at once: "N concurrent sessions" is true only when this reached N. */
+  peakActive: number;
   onWebsocket: number;
   failed: number;
   echoes: number;
@@ -163,6 +170,7 @@ export async function runLoadSession(
   record.connectMs = connectedAt - t0;
   live.connected++;
   live.active++;
+  live.peakActive = Math.max(live.peakActive, live.active);
   const engine = session.socket.io.engine;
   if (engine.transport.name === 'websocket') live.onWebsocket++;
   engine.on('upgrade', () => {
@@ -200,7 +208,8 @@ export async function runLoadSession(
   // Echoes start at a random offset inside the first interval, so N sessions do not echo in lockstep.
   await sleep(Math.random() * plan.echoEveryMs);
   let seq = 0;
-  while (Date.now() < plan.endAt && !dropped) {
+  const endAt = Math.max(plan.endAt, connectedAt + plan.minHoldMs);
+  while (Date.now() < endAt && !dropped) {
     const id = `load-${index}-${seq++}`;
     const sentAt = Date.now();
     let timer: NodeJS.Timeout | undefined;
@@ -214,11 +223,12 @@ export async function runLoadSession(
       inFlight = undefined;
       fail({ phase: 'echo', message: `an echo got no answer within ${plan.echoTimeoutMs} ms`, websocket: session.transport() === 'websocket' });
     }
-    await sleep(Math.min(plan.endAt - Date.now(), sentAt + plan.echoEveryMs - Date.now()));
+    await sleep(Math.min(endAt - Date.now(), sentAt + plan.echoEveryMs - Date.now()));
   }
 
   record.aliveMs = Date.now() - connectedAt;
   if (!dropped) record.endedOn = session.transport();
+  // Held at least the upgrade's settle time (minHoldMs), a session still polling now was not upgraded.
   if (plan.transport === 'auto' && !dropped && record.endedOn !== 'websocket' && !record.failures.some((f) => f.phase === 'upgrade')) {
     // No upgradeError event and still polling: the upgrade was never even tried or silently swallowed.
     fail({ phase: 'upgrade', message: `stayed on ${record.endedOn ?? 'nothing'} for the whole session`, websocket: true });

@@ -22,6 +22,8 @@ export interface LoadSummary {
   /** Sessions connected per second while opening (connected / allOpenMs). */
   sessionsPerSecond: number;
   connected: number;
+  /** The most sessions connected at once (N only if the machine opened them all before the first ones ended). */
+  peakConcurrent: number;
   connectionSuccessRate: number;
   /** Sessions that ended on websocket (websocket-only: that connected on it), of those connected. */
   onWebsocket: number;
@@ -94,6 +96,7 @@ export function summarize(targetName: string, run: LoadRun, kinds: FailureKind[]
     allOpenMs: run.allOpenMs,
     sessionsPerSecond: run.allOpenMs > 0 ? connected.length / (run.allOpenMs / 1000) : 0,
     connected: connected.length,
+    peakConcurrent: run.peakActive,
     connectionSuccessRate: n ? connected.length / n : 0,
     onWebsocket: onWs.length,
     upgradeSuccessRate: connected.length ? onWs.length / connected.length : 0,
