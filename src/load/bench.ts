@@ -9,6 +9,8 @@ import { nginxCapacity } from './capacity';
 import { defaultPlan, type LoadResult, loadAndJudge } from './load';
 import { openLoadTarget } from './open-target';
 
+const HOLD_MS = 15_000;
+
 export interface LoadBenchOptions {
   sessions: number;
   durationMs: number;
@@ -24,14 +26,15 @@ export async function benchLoad(o: LoadBenchOptions, print: (line: string) => vo
     // A fresh topology per hop: the second run must not inherit the first one's sockets in TIME_WAIT or warm caches.
     const opened = await openLoadTarget(target, { hop, capacity, theiaTimers: true });
     try {
-      const plan = defaultPlan({ sessions: o.sessions, durationMs: o.durationMs, rampMs: 0, transport: o.transport ?? 'auto' });
+      // All at once, opened by at most maxOpening at a time, then all N held together for HOLD_MS.
+      const plan = defaultPlan({ sessions: o.sessions, durationMs: o.durationMs, rampMs: 0, transport: o.transport ?? 'auto', holdAfterOpenMs: HOLD_MS });
       const r = await loadAndJudge(opened.ctx, plan);
       results[hop] = r;
       const s = r.summary;
       const red = r.verdicts.filter((v) => !v.ok).map((v) => `${v.check}=${v.cause}`);
       print(
         `${hop.padEnd(4)} ${o.sessions} sessions (${s.transport}): all open in ${(s.allOpenMs / 1000).toFixed(1)} s = ${s.sessionsPerSecond.toFixed(0)} sessions/s; ` +
-          `${s.connected} connected, ${s.onWebsocket} on websocket, ${s.failedSessions} failed; echo p50 ${s.latencyMs.p50.toFixed(1)} / p95 ${s.latencyMs.p95.toFixed(1)} / p99 ${s.latencyMs.p99.toFixed(1)} ms ` +
+          `${s.connected} connected (peak ${s.peakConcurrent} at once), ${s.onWebsocket} on websocket, ${s.failedSessions} failed; echo p50 ${s.latencyMs.p50.toFixed(1)} / p95 ${s.latencyMs.p95.toFixed(1)} / p99 ${s.latencyMs.p99.toFixed(1)} ms ` +
           `(${s.latencyMs.count} echoes); connect p95 ${s.connectMs.p95.toFixed(0)} ms${red.length ? `; RED ${red.join(' ')}` : ''}`,
       );
     } finally {

@@ -9,7 +9,7 @@ import type { Verdict } from '../verdict';
 import { distributionSvg, latencyHistogramSvg } from './charts';
 import { diagnoseFailures } from './diagnose';
 import { openMetrics, summaryJson, summaryTable } from './report';
-import { type LoadPlan, type LoadRun, runLoad } from './run';
+import { type LiveWatch, type LoadPlan, type LoadRun, runLoad } from './run';
 import type { LiveCounters } from './session';
 import { type LoadSummary, summarize } from './summary';
 import { loadVerdicts } from './verdicts';
@@ -27,6 +27,7 @@ export const defaultPlan = (p: Partial<LoadPlan> & Pick<LoadPlan, 'sessions' | '
   echoEveryMs: 1000,
   echoTimeoutMs: 5000,
   healthEveryMs: 2000,
+  maxOpening: 100,
   ...p,
 });
 
@@ -34,8 +35,9 @@ export async function loadAndJudge(
   ctx: CheckContext,
   plan: LoadPlan,
   progress?: (live: LiveCounters, elapsedMs: number) => void,
+  watch?: LiveWatch,
 ): Promise<LoadResult> {
-  const run = await runLoad(ctx, plan, progress);
+  const run = await runLoad(ctx, plan, progress, watch);
   const kinds = await diagnoseFailures(ctx, run.outcomes);
   const summary = summarize(ctx.target.name, run, kinds);
   return { summary, verdicts: loadVerdicts(summary), latencies: run.outcomes.flatMap((o) => o.record.latencies), run };

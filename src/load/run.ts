@@ -17,6 +17,18 @@ export interface LoadPlan {
   echoEveryMs: number;
   echoTimeoutMs: number;
   healthEveryMs: number;
+  /**
+   * At most this many sessions opening (page, handshake, upgrade) at once: a burst of thousands of handshakes on
+   * one client's event loop opens them slower than a steady stream, and measures the burst, not the target.
+   */
+  maxOpening: number;
+  /**
+   * Instead of ending at durationMs, hold every session this long after the last one opened, so all N are
+   * connected at once however long opening took (the bench; the duration is then the upper bound of the wait).
+   */
+  holdAfterOpenMs?: number;
+  /** Sessions come back after a drop (failures during traffic: who reconnects, how fast). */
+  reconnect?: boolean;
 }
 
 export interface HealthSample {
@@ -42,35 +54,51 @@ export interface LoadRun {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-export async function runLoad(ctx: CheckContext, plan: LoadPlan, progress?: (live: LiveCounters, elapsedMs: number) => void): Promise<LoadRun> {
+/** The run's live counters, handed out at its start: a failure during traffic waits on them to strike. */
+export type LiveWatch = (live: Readonly<LiveCounters>) => void;
+
+export async function runLoad(
+  ctx: CheckContext,
+  plan: LoadPlan,
+  progress?: (live: LiveCounters, elapsedMs: number) => void,
+  watch?: LiveWatch,
+): Promise<LoadRun> {
   const runStart = Date.now();
-  const endAt = runStart + plan.durationMs;
   const live: LiveCounters = { started: 0, settled: 0, connected: 0, active: 0, peakActive: 0, onWebsocket: 0, failed: 0, echoes: 0 };
   const health: HealthSample[] = [];
+  watch?.(live);
   const ticker = progress ? setInterval(() => progress(live, Date.now() - runStart), 1000) : undefined;
 
+  const sessionPlan = {
+    transport: plan.transport,
+    runStart,
+    endAt: plan.holdAfterOpenMs === undefined ? runStart + plan.durationMs : Number.POSITIVE_INFINITY,
+    minHoldMs: upgradeSettleMs(ctx.target),
+    echoEveryMs: plan.echoEveryMs,
+    echoTimeoutMs: plan.echoTimeoutMs,
+    reconnect: plan.reconnect,
+  };
   const healthLoop = (async () => {
     if (!ctx.hop.health) return;
-    while (Date.now() < endAt) {
+    while (Date.now() < sessionPlan.endAt) {
       const next = Date.now() + plan.healthEveryMs;
       const v = await healthCheck(ctx);
       health.push({ at: Date.now() - runStart, ok: v.ok, cause: v.cause, observed: v.observed });
-      await sleep(Math.min(next, endAt) - Date.now());
+      await sleep(Math.min(next, sessionPlan.endAt) - Date.now());
     }
   })();
 
   const sessions: Promise<SessionOutcome>[] = [];
-  const sessionPlan = {
-    transport: plan.transport,
-    runStart,
-    endAt,
-    minHoldMs: upgradeSettleMs(ctx.target),
-    echoEveryMs: plan.echoEveryMs,
-    echoTimeoutMs: plan.echoTimeoutMs,
-  };
   for (let i = 0; i < plan.sessions; i++) {
     await sleep(runStart + (plan.rampMs * i) / plan.sessions - Date.now());
+    while (live.started - live.settled >= plan.maxOpening) await sleep(5);
     sessions.push(runLoadSession(ctx, i, sessionPlan, live));
+  }
+  if (plan.holdAfterOpenMs !== undefined) {
+    const hold = plan.holdAfterOpenMs;
+    const deadline = runStart + plan.durationMs;
+    while (live.settled < plan.sessions && Date.now() < deadline) await sleep(20);
+    sessionPlan.endAt = Math.min(Date.now() + hold, deadline + hold);
   }
   const outcomes = await Promise.all(sessions);
   await healthLoop;

@@ -48,13 +48,36 @@ export interface SessionRecord {
   /** Echo round trips, ms. */
   latencies: number[];
   failures: SessionFailure[];
+  /** With `reconnect`: each drop and how the session came back. */
+  reconnects: Reconnect[];
 }
 
+/** A session that dropped and (with `reconnect`) came back: when, from which replica to which, how fast. */
+export interface Reconnect {
+  /** ms since the start of the run. */
+  droppedAt: number;
+  from?: string;
+  to?: string;
+  /** From the drop to the namespace connected again; undefined = never came back before the end of the run. */
+  ms?: number;
+  attempts: number;
+  firstAttempt: number;
+}
+
+type ConnectionEnd = { end: 'ended' | 'dropped' | 'not-connected'; from?: string; page?: Exchange };
+
+const RECONNECT_EVERY_MS = 250;
+
 export interface SessionPlan {
+  /** Come back after a drop, as the app's frontend does (failures during traffic); off for the load verdicts. */
+  reconnect?: boolean;
   transport: LoadTransport;
   /** Epoch ms at which the run started (failure times are relative to it). */
   runStart: number;
-  /** Epoch ms at which this session ends (the end of the run)… */
+  /**
+   * Epoch ms at which this session ends (the end of the run)… Read on every echo: the run may set it only once every
+   * session is open (LoadPlan.holdAfterOpenMs), on the one plan object all sessions share.
+   */
   endAt: number;
   /**
    * …but never before it has been connected this long: a session that connects just before the end of the run must
@@ -105,6 +128,7 @@ export async function runLoadSession(
     replicas: [],
     latencies: [],
     failures: [],
+    reconnects: [],
   };
   const fail = (f: Omit<SessionFailure, 'at'>) => {
     if (record.failures.length === 0) live.failed++;
@@ -115,129 +139,171 @@ export async function runLoadSession(
   };
   live.started++;
 
-  const probe = newProbe(ctx, index);
-  const page = await probe.fetchAppPage();
-  if (page.error || (page.status ?? 0) >= 400) {
-    live.settled++;
-    fail({
-      phase: 'page',
-      message: page.error ?? `app page answered ${page.status}`,
-      status: page.status,
-      eioCode: parseEngineIoError(page.body)?.code,
-      websocket: false,
-    });
-    return { record, pageExchange: page };
-  }
-
-  const transports: ('polling' | 'websocket')[] | undefined = plan.transport === 'websocket' ? ['websocket'] : undefined;
-  const session = sessionAfter(ctx, probe, transports);
-  // The echo in flight: its id, when it was sent, and what to wake when the answer (or a drop) comes.
-  let inFlight: { id: string; sent: number; done: () => void } | undefined;
-  // `hello` arrives with the namespace connect; each echo answer names the replica again.
-  session.socket.on('hello', (msg: { pod?: unknown } | undefined) => seenReplica(msg?.pod));
-  const answered = (id: unknown) => {
-    if (inFlight && id === inFlight.id) {
-      record.latencies.push(performance.now() - inFlight.sent);
-      live.echoes++;
-      const { done } = inFlight;
-      inFlight = undefined;
-      done();
+  /** One connection of the session: the page, the connect, echoes until the end or a drop. */
+  const connection = async (attempt: number, onConnected: (at: number) => void): Promise<ConnectionEnd> => {
+    const first = attempt === 0;
+    const probe = newProbe(ctx, index);
+    const page = await probe.fetchAppPage();
+    if (page.error || (page.status ?? 0) >= 400) {
+      if (first) live.settled++;
+      fail({
+        phase: 'page',
+        message: page.error ?? `app page answered ${page.status}`,
+        status: page.status,
+        eioCode: parseEngineIoError(page.body)?.code,
+        websocket: false,
+      });
+      return { end: 'not-connected', page };
     }
-  };
-  session.socket.on('initialConnection', (msg: { frontendId?: unknown; pod?: unknown } | undefined) => {
-    seenReplica(msg?.pod);
-    answered(msg?.frontendId);
-  });
-  const ackEcho = ctx.target.app === 'socket.io';
-  const sendEcho = (id: string) =>
-    ackEcho ? session.socket.emit('echo', id, (back: unknown) => answered(back)) : session.socket.emit('initialConnection', id);
 
-  const connected = await session.connected;
-  live.settled++;
-  if (!connected.ok) {
-    fail({
-      phase: 'connect',
-      message: connected.error,
-      status: connected.status,
-      eioCode: connected.body === undefined ? undefined : parseEngineIoError(connected.body)?.code,
-      websocket: plan.transport === 'websocket',
+    const transports: ('polling' | 'websocket')[] | undefined = plan.transport === 'websocket' ? ['websocket'] : undefined;
+    const session = sessionAfter(ctx, probe, transports);
+    // The echo in flight: its id, when it was sent, and what to wake when the answer (or a drop) comes.
+    let inFlight: { id: string; sent: number; done: () => void } | undefined;
+    // `hello` arrives with the namespace connect; each echo answer names the replica again.
+    const connectionReplicas = new Set<string>();
+    const seen = (pod: unknown) => {
+      if (typeof pod === 'string' && pod) connectionReplicas.add(pod);
+      seenReplica(pod);
+    };
+    session.socket.on('hello', (msg: { pod?: unknown } | undefined) => seen(msg?.pod));
+    const answered = (id: unknown) => {
+      if (inFlight && id === inFlight.id) {
+        record.latencies.push(performance.now() - inFlight.sent);
+        live.echoes++;
+        const { done } = inFlight;
+        inFlight = undefined;
+        done();
+      }
+    };
+    session.socket.on('initialConnection', (msg: { frontendId?: unknown; pod?: unknown } | undefined) => {
+      seen(msg?.pod);
+      answered(msg?.frontendId);
     });
+    const ackEcho = ctx.target.app === 'socket.io';
+    const sendEcho = (id: string) =>
+      ackEcho ? session.socket.emit('echo', id, (back: unknown) => answered(back)) : session.socket.emit('initialConnection', id);
+
+    const connected = await session.connected;
+    if (first) live.settled++;
+    if (!connected.ok) {
+      fail({
+        phase: 'connect',
+        message: connected.error,
+        status: connected.status,
+        eioCode: connected.body === undefined ? undefined : parseEngineIoError(connected.body)?.code,
+        websocket: plan.transport === 'websocket',
+      });
+      session.close();
+      return { end: 'not-connected' };
+    }
+    const connectedAt = Date.now();
+    onConnected(connectedAt);
+    if (first) {
+      record.connected = true;
+      record.connectMs = connectedAt - t0;
+      live.connected++;
+    }
+    live.active++;
+    live.peakActive = Math.max(live.peakActive, live.active);
+    const engine = session.socket.io.engine;
+    if (engine.transport.name === 'websocket') live.onWebsocket++;
+    engine.on('upgrade', () => {
+      record.upgradeMs = Date.now() - connectedAt;
+      live.onWebsocket++;
+    });
+    engine.on('upgradeError', (e: Error & { description?: unknown; context?: unknown }) => {
+      const answer = httpAnswer(e);
+      fail({ phase: 'upgrade', message: `upgradeError: ${e.message}`, status: answer.status, websocket: true });
+    });
+    let closing = false;
+    let dropped: string | undefined;
+    // The engine reports a transport's error (with the polling request's HTTP answer) just before the disconnect:
+    // a session dropped by a 400 "Session ID unknown" must not read as a connection cut on the path.
+    let lastError: { status?: number; body?: string } = {};
+    engine.on('error', (e: string | Error) => {
+      lastError = typeof e === 'string' ? {} : httpAnswer(e);
+    });
+    session.socket.on('disconnect', (reason: string) => {
+      if (closing) return;
+      dropped = reason;
+      live.active--;
+      inFlight?.done();
+      const onWs = session.transport() === 'websocket' || record.upgradeMs !== undefined || plan.transport === 'websocket';
+      record.endedOn = session.transport();
+      fail({
+        phase: 'drop',
+        message: `disconnected after ${Date.now() - connectedAt} ms on ${record.endedOn ?? 'nothing'}: ${reason}`,
+        status: lastError.status,
+        eioCode: lastError.body === undefined ? undefined : parseEngineIoError(lastError.body)?.code,
+        websocket: onWs,
+      });
+    });
+
+    // Echoes start at a random offset inside the first interval, so N sessions do not echo in lockstep.
+    await sleep(Math.random() * plan.echoEveryMs);
+    let seq = 0;
+    const endAt = () => Math.max(plan.endAt, connectedAt + plan.minHoldMs);
+    while (Date.now() < endAt() && !dropped) {
+      const id = `load-${index}-${attempt}-${seq++}`;
+      const sentAt = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const ok = await new Promise<boolean>((resolve) => {
+        inFlight = { id, sent: performance.now(), done: () => resolve(true) };
+        timer = setTimeout(() => resolve(false), plan.echoTimeoutMs);
+        sendEcho(id);
+      });
+      clearTimeout(timer);
+      if (!ok) {
+        inFlight = undefined;
+        fail({ phase: 'echo', message: `an echo got no answer within ${plan.echoTimeoutMs} ms`, websocket: session.transport() === 'websocket' });
+      }
+      await sleep(Math.min(endAt() - Date.now(), sentAt + plan.echoEveryMs - Date.now()));
+    }
+
+    record.aliveMs += Date.now() - connectedAt;
+    if (!dropped) record.endedOn = session.transport();
+    // Held at least the upgrade's settle time (minHoldMs), a session still polling now was not upgraded.
+    if (plan.transport === 'auto' && !dropped && record.endedOn !== 'websocket' && !record.failures.some((f) => f.phase === 'upgrade')) {
+      // No upgradeError event and still polling: the upgrade was never even tried or silently swallowed.
+      fail({ phase: 'upgrade', message: `stayed on ${record.endedOn ?? 'nothing'} for the whole session`, websocket: true });
+    }
+    if (connectionReplicas.size > 1) {
+      fail({ phase: 'replica-switch', message: `answered by ${[...connectionReplicas].join(' and ')} within one connection`, websocket: false });
+    }
+    if (!dropped) live.active--;
+    closing = true;
     session.close();
-    return { record };
-  }
-  const connectedAt = Date.now();
-  record.connected = true;
-  record.connectMs = connectedAt - t0;
-  live.connected++;
-  live.active++;
-  live.peakActive = Math.max(live.peakActive, live.active);
-  const engine = session.socket.io.engine;
-  if (engine.transport.name === 'websocket') live.onWebsocket++;
-  engine.on('upgrade', () => {
-    record.upgradeMs = Date.now() - connectedAt;
-    live.onWebsocket++;
-  });
-  engine.on('upgradeError', (e: Error & { description?: unknown; context?: unknown }) => {
-    const answer = httpAnswer(e);
-    fail({ phase: 'upgrade', message: `upgradeError: ${e.message}`, status: answer.status, websocket: true });
-  });
-  let closing = false;
-  let dropped: string | undefined;
-  // The engine reports a transport's error (with the polling request's HTTP answer) just before the disconnect:
-  // a session dropped by a 400 "Session ID unknown" must not read as a connection cut on the path.
-  let lastError: { status?: number; body?: string } = {};
-  engine.on('error', (e: string | Error) => {
-    lastError = typeof e === 'string' ? {} : httpAnswer(e);
-  });
-  session.socket.on('disconnect', (reason: string) => {
-    if (closing) return;
-    dropped = reason;
-    live.active--;
-    inFlight?.done();
-    const onWs = session.transport() === 'websocket' || record.upgradeMs !== undefined || plan.transport === 'websocket';
-    record.endedOn = session.transport();
-    fail({
-      phase: 'drop',
-      message: `disconnected after ${Date.now() - connectedAt} ms on ${record.endedOn ?? 'nothing'}: ${reason}`,
-      status: lastError.status,
-      eioCode: lastError.body === undefined ? undefined : parseEngineIoError(lastError.body)?.code,
-      websocket: onWs,
-    });
-  });
+    return { end: dropped ? 'dropped' : 'ended', from: [...connectionReplicas].at(-1) };
+  };
 
-  // Echoes start at a random offset inside the first interval, so N sessions do not echo in lockstep.
-  await sleep(Math.random() * plan.echoEveryMs);
-  let seq = 0;
-  const endAt = Math.max(plan.endAt, connectedAt + plan.minHoldMs);
-  while (Date.now() < endAt && !dropped) {
-    const id = `load-${index}-${seq++}`;
-    const sentAt = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const ok = await new Promise<boolean>((resolve) => {
-      inFlight = { id, sent: performance.now(), done: () => resolve(true) };
-      timer = setTimeout(() => resolve(false), plan.echoTimeoutMs);
-      sendEcho(id);
+  let attempt = 0;
+  let connectedOnce = false;
+  for (;;) {
+    const begun = Date.now();
+    const pendingReconnect = record.reconnects.at(-1);
+    const result = await connection(attempt, (at) => {
+      connectedOnce = true;
+      if (pendingReconnect && pendingReconnect.ms === undefined) {
+        pendingReconnect.ms = at - (pendingReconnect.droppedAt + plan.runStart);
+        pendingReconnect.attempts = attempt - pendingReconnect.firstAttempt + 1;
+      }
     });
-    clearTimeout(timer);
-    if (!ok) {
-      inFlight = undefined;
-      fail({ phase: 'echo', message: `an echo got no answer within ${plan.echoTimeoutMs} ms`, websocket: session.transport() === 'websocket' });
+    if (result.page && !connectedOnce) return { record, pageExchange: result.page };
+    if (pendingReconnect && pendingReconnect.ms !== undefined && pendingReconnect.to === undefined) {
+      pendingReconnect.to = record.replicas.at(-1);
     }
-    await sleep(Math.min(endAt - Date.now(), sentAt + plan.echoEveryMs - Date.now()));
+    // Without reconnection (the default), one connection is the session. With it, as the app's frontend does, a
+    // dropped session comes back at once, and a refused attempt is tried again every RECONNECT_EVERY_MS.
+    if (!plan.reconnect || result.end === 'ended' || Date.now() >= plan.endAt) break;
+    if (result.end === 'dropped') {
+      record.reconnects.push({ droppedAt: rel(), from: result.from, attempts: 0, firstAttempt: attempt + 1 });
+    } else if (!connectedOnce && !record.reconnects.length) {
+      break; // the first connect failed: that is a connection failure, not a failure during traffic
+    } else {
+      await sleep(RECONNECT_EVERY_MS - (Date.now() - begun));
+    }
+    attempt++;
   }
-
-  record.aliveMs = Date.now() - connectedAt;
-  if (!dropped) record.endedOn = session.transport();
-  // Held at least the upgrade's settle time (minHoldMs), a session still polling now was not upgraded.
-  if (plan.transport === 'auto' && !dropped && record.endedOn !== 'websocket' && !record.failures.some((f) => f.phase === 'upgrade')) {
-    // No upgradeError event and still polling: the upgrade was never even tried or silently swallowed.
-    fail({ phase: 'upgrade', message: `stayed on ${record.endedOn ?? 'nothing'} for the whole session`, websocket: true });
-  }
-  if (record.replicas.length > 1) {
-    fail({ phase: 'replica-switch', message: `answered by ${record.replicas.join(' → ')} within one session`, websocket: false });
-  }
-  if (!dropped) live.active--;
-  closing = true;
-  session.close();
   return { record };
 }

@@ -11,6 +11,8 @@ export interface LbBackend {
   pod: string;
   /** Port the LB connects to on 127.0.0.1: the pod's nginx, or its lifetime relay. */
   port: number;
+  /** Taken out of rotation (a pod being drained): no new request goes there, open connections stay. */
+  down?: boolean;
 }
 
 export interface LbConfigPlace {
@@ -23,7 +25,7 @@ export interface LbConfigPlace {
 const upstreamName = (pod: string) => pod.replace(/\W/g, '_');
 
 export function renderLbConfig(lb: LoadBalancerSettings, backends: LbBackend[], at: LbConfigPlace): string {
-  const server = (b: LbBackend) => `        server 127.0.0.1:${b.port} max_fails=0;`;
+  const server = (b: LbBackend) => `        server 127.0.0.1:${b.port} max_fails=0${b.down ? ' down' : ''};`;
   const cookie = lb.affinity === 'cookie';
   const lines = [
     '# Load balancer in front of the pods, emulating the GKE ingress (rendered by src/topology/nginx-lb.ts).',

@@ -3,7 +3,7 @@
  * lifetime relay per pod when the GKE connection-lifetime cap is emulated. Everything is a real process or socket,
  * ended by PID; a half-started topology is torn down before the error is thrown.
  */
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,8 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
   let settings = asked;
   const notes: string[] = [];
   const podNames = Array.from({ length: settings.replicas }, (_, i) => `pod-${i}`);
+  let renderLb: (down: string[]) => string = () => '';
+  const drained: string[] = [];
 
   const collectLogs = async (): Promise<RenderedConfig[]> => {
     const files = ['lb', ...podNames].flatMap((n) => ['error', 'access'].map((k) => `nginx-${n}/${k}.log`));
@@ -79,7 +81,13 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
       const relayed = cap === null ? [] : await Promise.all(podPorts.map((targetPort) => startLifetimeRelay({ targetPort, capMs: cap })));
       relays.push(...relayed);
       const backends = podNames.map((pod, i) => ({ pod, port: relayed[i]?.port ?? podPorts[i] ?? 0 }));
-      const lbText = renderLbConfig(settings.lb, backends, { listenPort: lbPort, prefix: join(prefix, 'nginx-lb'), capacity: settings.capacity });
+      renderLb = (down) =>
+        renderLbConfig(
+          settings.lb,
+          backends.map((b) => ({ ...b, down: down.includes(b.pod) })),
+          { listenPort: lbPort, prefix: join(prefix, 'nginx-lb'), capacity: settings.capacity },
+        );
+      const lbText = renderLb([]);
       configs.unshift({ name: 'nginx-lb.conf', text: lbText });
       const started: ManagedProcess[] = [];
       try {
@@ -120,18 +128,26 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
         if (mine.length === 0) throw new Error(`no pod ${pod} in this topology (pods: ${podNames.join(', ')})`);
         await Promise.all(mine.map((p) => p.stop()));
       },
-      reloadLb: async () => {
-        const lb = procs.find((p) => p.name === 'nginx-lb');
-        if (!lb) throw new Error('no load balancer in this topology');
-        const workersStarted = () => lb.output().split('start worker process').length;
-        const before = workersStarted();
-        process.kill(lb.pid, 'SIGHUP');
-        for (let i = 0; workersStarted() <= before; i++) {
-          if (i >= 500) throw new Error('nginx-lb: no new worker within 5 s of the reload');
-          await new Promise((r) => setTimeout(r, 10));
-        }
+      drainPod: async (pod: string) => {
+        if (!podNames.includes(pod)) throw new Error(`no pod ${pod} in this topology (pods: ${podNames.join(', ')})`);
+        drained.push(pod);
+        await writeFile(join(prefix, 'nginx-lb.conf'), renderLb(drained));
+        await reloadLb();
       },
+      reloadLb: () => reloadLb(),
     };
+    /** SIGHUP to the LB's master (`nginx -s reload`); done once a new worker has started. */
+    async function reloadLb(): Promise<void> {
+      const lb = procs.find((p) => p.name === 'nginx-lb');
+      if (!lb) throw new Error('no load balancer in this topology');
+      const workersStarted = () => lb.output().split('start worker process').length;
+      const before = workersStarted();
+      process.kill(lb.pid, 'SIGHUP');
+      for (let i = 0; workersStarted() <= before; i++) {
+        if (i >= 500) throw new Error('nginx-lb: no new worker within 5 s of the reload');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
   } catch (err) {
     await stop();
     const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' | ');

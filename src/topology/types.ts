@@ -137,4 +137,10 @@ export interface RunningTopology {
    * keep theirs until they close. Resolves once a new worker has started.
    */
   reloadLb(): Promise<void>;
+  /**
+   * Connection draining as a load balancer does it for a pod leaving (GKE connectionDraining): the pod is taken out
+   * of rotation (`down` in the LB's upstream, then a reload), so new sessions go elsewhere while the open ones
+   * carry on until they end or the pod is stopped.
+   */
+  drainPod(pod: string): Promise<void>;
 }
