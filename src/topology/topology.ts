@@ -136,15 +136,18 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
       },
       reloadLb: () => reloadLb(),
     };
-    /** SIGHUP to the LB's master (`nginx -s reload`); done once a new worker has started. */
+    /** SIGHUP to the LB's master (`nginx -s reload`). */
     async function reloadLb(): Promise<void> {
       const lb = procs.find((p) => p.name === 'nginx-lb');
       if (!lb) throw new Error('no load balancer in this topology');
-      const workersStarted = () => lb.output().split('start worker process').length;
-      const before = workersStarted();
+      // Done when a new worker runs AND the old one said it is shutting down: until then the old worker may still
+      // accept new connections with the old configuration (a drained pod would still get some).
+      const count = (what: string) => lb.output().split(what).length;
+      const started = count('start worker process');
+      const leaving = count('gracefully shutting down');
       process.kill(lb.pid, 'SIGHUP');
-      for (let i = 0; workersStarted() <= before; i++) {
-        if (i >= 500) throw new Error('nginx-lb: no new worker within 5 s of the reload');
+      for (let i = 0; count('start worker process') <= started || count('gracefully shutting down') <= leaving; i++) {
+        if (i >= 500) throw new Error('nginx-lb: the reload did not replace its worker within 5 s');
         await new Promise((r) => setTimeout(r, 10));
       }
     }

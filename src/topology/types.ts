@@ -134,7 +134,7 @@ export interface RunningTopology {
   stopPod(pod: string): Promise<void>;
   /**
    * `nginx -s reload` of the load balancer (SIGHUP to its master): new workers take new connections, the old ones
-   * keep theirs until they close. Resolves once a new worker has started.
+   * keep theirs until they close. Resolves once a new worker has started and the old one stopped accepting.
    */
   reloadLb(): Promise<void>;
   /**

@@ -7,7 +7,8 @@
  */
 import type { TestInfo } from '@playwright/test';
 import { expect, labelTest, test } from '../../fixtures';
-import { loadInSpec } from '../../fixtures/load';
+import { attachLoad, loadInSpec } from '../../fixtures/load';
+import { defaultPlan, type LoadResult, loadAndJudge } from '../../src/load/load';
 import { websocketUpgradeCheck } from '../../src/checks/websocket-upgrade';
 import { describeReconnects, type ReconnectFigures, reconnectFigures } from '../../src/load/reconnects';
 import type { OpenedTarget } from '../../src/load/open-target';
@@ -79,22 +80,24 @@ test.describe('failures during traffic (@load)', () => {
   for (const draining of [true, false]) {
     const how = draining ? 'with connection draining' : 'without draining';
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a test's fixtures from this pattern; none needed.
-    test(`rolling update of pod-0 ${how}: ${draining ? 'nobody drops, new sessions go to pod-1' : "its users drop and reconnect to pod-1"}`, { tag: ['@load', '@selftest'] }, async ({}, testInfo) => {
+    test(`rolling update of pod-0 ${how}: ${draining ? 'nobody drops, new sessions go to pod-1' : 'its users drop and reconnect to pod-1'}`, { tag: ['@load', '@selftest'] }, async ({}, testInfo) => {
       await labelTest('selftest', 'failures during traffic', `rolling update ${how}`, 'critical');
-      // Half the sessions open before pod-0 leaves rotation, half after.
+      // The sessions in place when pod-0 leaves, all upgraded (a session still polling on a drained pod breaks: its
+      // next request is a new connection the LB sends elsewhere — what users of a polling-only client would see);
+      // then, with draining, a second wave opened after pod-0 left rotation.
       const r = await loadInSpec(testInfo, {
-        plan: { sessions: SESSIONS, durationMs: 8000, rampMs: 4000, reconnect: true },
-        strikeWhen: (live) => live.connected >= SESSIONS / 2,
+        plan: { sessions: SESSIONS, durationMs: 8000, rampMs: 1000, reconnect: true },
+        strikeWhen: (live) => live.settled >= SESSIONS && live.onWebsocket >= live.connected,
         during: async (opened) => {
           const topology = opened.topology;
           if (!topology) throw new Error('no topology');
-          if (draining) {
-            // Out of rotation now; stopped only once its open sessions ended (a drain longer than the sessions).
-            await topology.drainPod('pod-0');
-          } else {
+          if (!draining) {
             await topology.stopPod('pod-0');
+            return undefined;
           }
-          return Date.now();
+          // Out of rotation now; stopped only after its open sessions ended (a drain longer than the sessions).
+          await topology.drainPod('pod-0');
+          return loadAndJudge(opened.ctx, defaultPlan({ sessions: SESSIONS / 2, durationMs: 3000, rampMs: 500 }));
         },
         after: async (opened) => {
           if (draining) await opened.topology?.stopPod('pod-0');
@@ -102,16 +105,14 @@ test.describe('failures during traffic (@load)', () => {
         },
       });
       const f = reconnectFigures(r.run.outcomes);
-      // Sessions opened after pod-0 left rotation (with 300 ms of margin for the reload's last old-worker requests).
-      const struckAt = (r.struck as number) - Date.parse(r.run.startedAt);
-      const late = r.run.outcomes.filter((o) => o.record.startedAt > struckAt + 300);
-      await attachFigures(testInfo, `rolling update ${how}`, f, [`sessions opened after pod-0 left rotation: ${late.length}, on ${[...new Set(late.map((o) => o.record.replicas[0]))].join(', ')}`]);
+      const wave = r.struck as LoadResult | undefined;
+      await attachFigures(testInfo, `rolling update ${how}`, f, wave ? [`sessions opened after pod-0 left rotation: ${JSON.stringify(wave.summary.replicas)}`] : []);
+      if (wave) await attachLoad(testInfo, wave, 'second wave ');
       if (draining) {
         expect(f.drops, describeReconnects(f)).toBe(0);
         expect(r.verdicts.filter((v) => !v.ok).map((v) => `${v.check}: ${v.cause} ${v.observed}`)).toEqual([]);
-        // Sessions opened after the drain all went to the pod that stays.
-        expect(late.length).toBeGreaterThan(0);
-        for (const o of late) expect(o.record.replicas[0], `session ${o.record.index}`).toBe('pod-1');
+        expect(wave?.verdicts.filter((v) => !v.ok).map((v) => `${v.check}: ${v.cause} ${v.observed}`)).toEqual([]);
+        expect(wave?.summary.replicas).toEqual({ 'pod-1': SESSIONS / 2 });
       } else {
         const victims = onReplica(r.run.outcomes, 'pod-0');
         expect(victims.length, describeReconnects(f)).toBeGreaterThan(0);
@@ -136,10 +137,12 @@ test.describe('failures during traffic (@load)', () => {
     const drops = r.verdicts.find((v) => v.check === 'load-session-drops');
     expect(drops?.ok, drops?.observed).toBe(false);
     expect(drops?.cause, drops?.observed).toBe('connection-lifetime-cut');
-    // A 6 s run under a 1.2 s cap: every session was cut, and every cut but one at the very end came back.
-    expect(f.sessionsDropped, describeReconnects(f)).toBe(SESSIONS);
-    expect(f.notBack, describeReconnects(f)).toBeLessThanOrEqual(SESSIONS);
-    expect(f.reconnected, describeReconnects(f)).toBeGreaterThanOrEqual(SESSIONS);
+    // Sessions were cut and came back; a cut in the last moments of the run may not be back before its end. (On a
+    // loaded machine an upgrade may itself outlast the scaled 1.2 s cap: that session stays on polling, uncut, so
+    // the count of sessions cut is a figure, not an assertion.)
+    expect(f.drops, describeReconnects(f)).toBeGreaterThan(0);
+    expect(f.reconnected, describeReconnects(f)).toBeGreaterThan(0);
+    expect(f.notBack, describeReconnects(f)).toBeLessThanOrEqual(f.sessionsDropped);
     // Afterwards, with the cap still there, a new session still upgrades (the cap cuts, it does not refuse).
     expect((r.afterwards as Verdict).ok, (r.afterwards as Verdict).observed).toBe(true);
   });
