@@ -9,16 +9,19 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { NginxCapacity } from '../topology/nginx-config';
 
-const MARGIN = 1024;
+/** Short-lived polling connections of sessions still opening, health probes, diagnosis requests. */
+const MARGIN = 512;
+/** A worker's own files besides connections: logs, temp files, the listening socket. */
+const OWN_FILES = 256;
 
 export function nginxCapacity(sessions: number, workers = 1): NginxCapacity {
   // Connections are not spread evenly over workers (one may accept most of a burst): each is sized for all.
-  return { workers, connections: Math.max(4096, 2 * sessions + MARGIN) };
+  return { workers, connections: 2 * sessions + MARGIN };
 }
 
 /** Open files one process of the run needs at most: an nginx worker (its connections + 256 for logs and temp files). */
 export function filesNeeded(sessions: number): number {
-  return nginxCapacity(sessions).connections + 256;
+  return nginxCapacity(sessions).connections + OWN_FILES;
 }
 
 /** The hard open-file limit processes started from here inherit (the soft one may be raised up to it). */
@@ -40,11 +43,16 @@ export function ephemeralPorts(): number | undefined {
   }
 }
 
+function maxFor(files: number): string {
+  const most = Math.floor((files - OWN_FILES - MARGIN) / 2);
+  return most > 0 ? `lower --sessions to ${most} or raise the limit` : 'raise the limit';
+}
+
 /** Why this host cannot run N sessions on loopback, or undefined. */
 export function hostLimitProblem(sessions: number, limits = { files: hardFileLimit(), ports: ephemeralPorts() }): string | undefined {
   const files = filesNeeded(sessions);
   if (limits.files !== undefined && limits.files < files) {
-    return `${sessions} sessions need ${files} open files per nginx worker (2 per session + margin), the host's hard limit is ${limits.files} (ulimit -Hn): lower --sessions to ${Math.floor((limits.files - 256 - MARGIN) / 2)} or raise the limit`;
+    return `${sessions} sessions need ${files} open files per nginx worker (2 per session + margin), the host's hard limit is ${limits.files} (ulimit -Hn): ${maxFor(limits.files)}`;
   }
   // The LB's nginx opens every session's upstream connection from 127.0.0.1 toward one pod port in the worst case.
   const ports = limits.ports;

@@ -52,7 +52,7 @@ export function header(rt: NginxRuntime): string {
     '# Runtime files (pid, logs, temp) in a writable directory: nginx runs unprivileged.',
     `worker_processes ${capacity?.workers ?? 1};`,
     // A worker may hold all its connections plus its log and temp files: its own open-file limit must cover them.
-    ...(capacity ? [`worker_rlimit_nofile ${capacity.connections + 256};`] : []),
+    ...(capacity ? [`worker_rlimit_nofile ${capacity.connections + 256};`] : []), // + logs, temp files, listener
     `pid ${pidPath(rt)};`,
     ...errorLogLines(rt),
     '',

@@ -40,10 +40,13 @@ test.describe('load options', () => {
   });
 
   test('nginx is sized for the sessions, and a host with too few files or ports is refused in one line', () => {
-    expect(nginxCapacity(100)).toEqual({ workers: 1, connections: 4096 });
-    expect(nginxCapacity(2000, 2)).toEqual({ workers: 2, connections: 5024 });
+    expect(nginxCapacity(100)).toEqual({ workers: 1, connections: 712 });
+    expect(nginxCapacity(2000, 2)).toEqual({ workers: 2, connections: 4512 });
     expect(hostLimitProblem(2000, { files: 20_000, ports: 28_232 })).toBeUndefined();
-    expect(hostLimitProblem(2000, { files: 1024, ports: 28_232 })).toMatch(/hard limit is 1024 \(ulimit -Hn\)/);
+    expect(hostLimitProblem(2000, { files: 1024, ports: 28_232 })).toBe(
+      "2000 sessions need 4768 open files per nginx worker (2 per session + margin), the host's hard limit is 1024 (ulimit -Hn): lower --sessions to 128 or raise the limit",
+    );
+    expect(hostLimitProblem(128, { files: 1024, ports: 28_232 })).toBeUndefined();
     expect(hostLimitProblem(2000, { files: 20_000, ports: 1000 })).toMatch(/ip_local_port_range/);
   });
 
