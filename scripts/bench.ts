@@ -20,7 +20,7 @@ import { parseDuration } from '../src/load/options';
 import { loadTarget, withHopUrls } from '../src/targets/load';
 import { healthySettings } from '../src/topology/defaults';
 import { startTopology } from '../src/topology/topology';
-import { spawnManaged } from '../src/topology/process';
+import { spawnManaged } from '../src/os/managed-process';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;

@@ -9,7 +9,7 @@
  * An embedded app pings every 30 s as Theia does (--target-timers: at the target's scale, local's 500 ms).
  * Exit code: 0 every verdict green, 1 a verdict red, 2 bad input or a host that cannot hold the run.
  */
-import { findFault } from '../src/selftest/faults';
+import { findFault } from '../src/faults/traffic';
 import { loadTarget, TargetError } from '../src/targets/load';
 import { hostLimitProblem, nginxCapacity } from '../src/load/capacity';
 import { defaultPlan, loadAndJudge, writeLoadFiles } from '../src/load/load';

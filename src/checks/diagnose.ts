@@ -23,18 +23,15 @@
  * A failed WebSocket upgrade (src/checks/diagnose-upgrade.ts) asks: does a new upgrade (no sid) pass? Does the
  * upgrade of a polling session reach the replica that knows its sid?
  */
-import type { CauseId } from '../causes/catalogue';
 import { describeEngineIoError, engineIoCodes, parseEngineIoError } from '../causes/engineio-codes';
 import type { EngineIoProbe } from '../probes/engineio';
 import { type Exchange, headerValue } from '../probes/http';
 import { rawUpgrade } from '../probes/websocket';
 import type { Target } from '../targets/target';
+import type { Diagnosis } from './diagnosis';
 import { refusedBeforeApp } from './refused-before-app';
 
-export interface Diagnosis {
-  cause: CauseId;
-  observed: string;
-}
+export type { Diagnosis };
 
 const cacheHeaders = ['x-cache-status', 'x-cache', 'cf-cache-status', 'cdn-cache-status'];
 

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { NginxCapacity } from '../topology/nginx-config';
+import type { NginxCapacity } from '../topology/nginx-common';
 
 /** Short-lived polling connections of sessions still opening, health probes, diagnosis requests. */
 const MARGIN = 512;

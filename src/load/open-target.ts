@@ -6,15 +6,15 @@
 import { proxyFromEnv } from '../probes/network';
 import type { CheckContext } from '../checks/context';
 import { discoverTarget } from '../targets/discover';
-import { headersFromEnv } from '../targets/env-headers';
 import { authHeaders, resolveEnvUrls, withHopUrls } from '../targets/load';
 import type { Target } from '../targets/target';
 import { targetAtHop } from '../targets/hop-paths';
 import { caBundleFromEnv } from '../tls/ca-file';
 import { ensureCertificates } from '../tls/certificates';
 import { deepMerge } from '../topology/defaults';
-import { certificatesDir, embeddedSettings } from '../topology/from-target';
-import type { NginxCapacity } from '../topology/nginx-config';
+import { certificatesDir, embeddedSettings } from '../runtime/embedded-settings';
+import { headersFromEnv } from '../runtime/open';
+import type { NginxCapacity } from '../topology/nginx-common';
 import { startTopology } from '../topology/topology';
 import type { RunningTopology, TopologySettings } from '../topology/types';
 

@@ -3,7 +3,7 @@
  * GKE ingress. These settings are the knobs the faults and fixes turn; checks never read them (a check learns about
  * a target only through its endpoints and the target file).
  */
-import type { NginxCapacity } from './nginx-config';
+import type { NginxCapacity } from './nginx-common';
 
 export type Affinity = 'none' | 'client-ip' | 'cookie';
 

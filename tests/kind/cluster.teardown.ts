@@ -3,7 +3,7 @@
  * KEEP_CLUSTER=1 (then the next run reuses it in seconds). A cluster from `npm run kind:up`, or one this
  * checkout did not create, is left alone.
  */
-import { test as teardown } from '@playwright/test';
+import { test as teardown } from '../../fixtures/base';
 import { createdBy, deleteCluster } from '../../src/kind/cluster';
 import { defaultDocker } from '../../src/kind/docker';
 import { requireKind } from '../../src/kind/prerequisites';

@@ -7,7 +7,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
 import { explainCreateFailure, KindError } from '../../src/kind/cluster';
 import {
@@ -17,7 +17,7 @@ import {
   requireKind,
   requireNodeImage,
 } from '../../src/kind/prerequisites';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 
 /** A docker CLI that answers --version and fails the way a machine without a daemon or a registry does. */
 function fakeDocker(mode: 'no-daemon' | 'no-registry'): string {

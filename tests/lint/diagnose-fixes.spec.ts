@@ -7,11 +7,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { loadFixes } from '../../src/fixes/load';
 import { formatFixRanking, rankFixes } from '../../src/fixes/rank';
-import { loadFaults } from '../../src/selftest/faults';
-import { projectRoot } from '../../src/targets/load';
+import { loadFaults } from '../../src/faults/traffic';
+import { projectRoot } from '../../src/paths';
 import { lint } from './harness';
 
 /** Fault → the fix that should come first. */

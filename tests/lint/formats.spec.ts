@@ -6,14 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { Ajv } from 'ajv';
 import { formatJson } from '../../src/lint/format/json';
 import { formatSarif } from '../../src/lint/format/sarif';
 import { formatText } from '../../src/lint/format/text';
 import { rules } from '../../src/lint/rules';
 import type { LintReport } from '../../src/lint/run';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 import { defaultLintOptions } from '../../src/lint/types';
 import { fixtureEntry, lint, ruleFixturesDir } from './harness';
 

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { loadFaults } from '../../src/selftest/faults';
-import { projectRoot } from '../../src/targets/load';
+import { expect, test } from '../../fixtures/base';
+import { loadFaults } from '../../src/faults/traffic';
+import { projectRoot } from '../../src/paths';
 import { deepMerge, healthySettings } from '../../src/topology/defaults';
 import { renderLbConfig, renderPodConfig } from '../../src/topology/nginx-config';
 import type { TopologySettings } from '../../src/topology/types';
