@@ -4,8 +4,8 @@
  *
  *   npx tsx scripts/kind-down.ts        (npm run kind:down)
  */
-import { clusterExists, deleteCluster } from '../src/kind/cluster';
-import { defaultDocker } from '../src/kind/docker';
+import { clusterExists, deleteCluster } from '../src/kind/cluster/kind-cluster';
+import { defaultDocker } from '../src/kind/docker-engine/cli';
 import { PrerequisiteError, requireDaemon, requireKind } from '../src/kind/prerequisites';
 import { clusterName, nodeImage } from '../src/kind/settings';
 

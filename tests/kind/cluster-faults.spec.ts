@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { applicablePairs } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { connect } from '../../src/k8s/client';
-import { applyKindFault, kindFaults, restoreKind } from '../../src/kind/faults';
+import { applyKindFault, kindFaults, restoreKind } from '../../src/kind/cluster/faults';
 import { kubeconfigPath } from '../../src/kind/settings';
 import { loadTarget } from '../../src/targets/load';
 

@@ -4,8 +4,8 @@
  * checkout did not create, is left alone.
  */
 import { test as teardown } from '@playwright/test';
-import { createdBy, deleteCluster } from '../../src/kind/cluster';
-import { defaultDocker } from '../../src/kind/docker';
+import { createdBy, deleteCluster } from '../../src/kind/cluster/kind-cluster';
+import { defaultDocker } from '../../src/kind/docker-engine/cli';
 import { requireKind } from '../../src/kind/prerequisites';
 import { clusterName } from '../../src/kind/settings';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { $ } from 'zx';
-import { explainCreateFailure, KindError } from '../../src/kind/cluster';
+import { explainCreateFailure, KindError } from '../../src/kind/cluster/kind-cluster';
 import {
   LOCAL_ALTERNATIVE,
   PrerequisiteError,

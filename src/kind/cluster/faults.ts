@@ -4,12 +4,12 @@
  * mounted into the production Deployment). Each change is server-side applied by its own field manager, so undoing
  * it is giving those fields up, which leaves the production manifests' fields exactly as they were.
  */
-import { applyObjects } from '../k8s/apply';
-import { type ClusterConnection, deleteObject, serverSideApply } from '../k8s/client';
-import type { K8sObject } from '../k8s/objects';
-import { healthySettings } from '../topology/defaults';
+import { applyObjects } from '../../k8s/apply';
+import { type ClusterConnection, deleteObject, serverSideApply } from '../../k8s/client';
+import type { K8sObject } from '../../k8s/objects';
+import { healthySettings } from '../../topology/defaults';
 import { type DeploymentRef, KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from './manifests';
-import { podConfigFor } from './pod-containers';
+import { podConfigFor } from '../containers/pod-containers';
 import { labelHopPod, waitForRollout, waitForUrls } from './rollout';
 
 export type KindFault = 'no-affinity' | 'pod-strips-upgrade';

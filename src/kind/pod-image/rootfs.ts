@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { $ } from 'zx';
-import { projectRoot } from '../targets/load';
-import { tail } from './docker';
-import { PrerequisiteError, requireDebootstrap } from './prerequisites';
+import { projectRoot } from '../../targets/load';
+import { tail } from '../docker-engine/cli';
+import { PrerequisiteError, requireDebootstrap } from '../prerequisites';
 
 export const SUITE = 'bookworm';
 /** nginx-light: the proxy, map and return modules the pod config uses, without the extras. */

@@ -4,16 +4,16 @@
  * (production set unchanged + kind overlay, server-side apply), rollout, the pod-nginx hop label, and the host
  * URLs answering. Each step is timed; each failure is one message.
  */
-import { MANIFEST_FIELD_MANAGER, applyObjects } from '../k8s/apply';
-import { type ClusterConnection, connect, deleteObject } from '../k8s/client';
-import { loadTarget } from '../targets/load';
-import { type KindCluster, createOrReuseCluster, loadImage } from './cluster';
-import { type Docker, defaultDocker, docker, dockerRaw, tail } from './docker';
+import { MANIFEST_FIELD_MANAGER, applyObjects } from '../../k8s/apply';
+import { type ClusterConnection, connect, deleteObject } from '../../k8s/client';
+import { loadTarget } from '../../targets/load';
+import { type KindCluster, createOrReuseCluster, loadImage } from './kind-cluster';
+import { type Docker, defaultDocker, docker, dockerRaw, tail } from '../docker-engine/cli';
 import { KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from './manifests';
-import { ensurePodImage } from './pod-image';
-import { requireDaemon, requireKind } from './prerequisites';
+import { ensurePodImage } from '../pod-image/build';
+import { requireDaemon, requireKind } from '../prerequisites';
 import { labelHopPod, listPods, waitForRollout, waitForUrls } from './rollout';
-import { clusterName, nodeImage } from './settings';
+import { clusterName, nodeImage } from '../settings';
 
 export interface KindUpOptions {
   docker?: Docker;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Docker } from './docker';
+import type { Docker } from './cli';
 import {
   cmdline,
   daemonConfig,
@@ -19,8 +19,8 @@ import {
   pidsMatching,
   runcWrapperScript,
   unmountAll,
-} from './engine-files';
-import { requireEngineTools } from './prerequisites';
+} from './dockerd-files';
+import { requireEngineTools } from '../prerequisites';
 
 export interface EngineState {
   pid: number;
