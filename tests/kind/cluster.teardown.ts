@@ -5,7 +5,7 @@
  */
 import { test as teardown } from '@playwright/test';
 import { createdBy, deleteCluster } from '../../src/kind/cluster/kind-cluster';
-import { defaultDocker } from '../../src/kind/docker-engine/cli';
+import { runningKindDocker, stopKindEngineIfIdle } from '../../src/kind/docker-engine/kind-engine';
 import { requireKind } from '../../src/kind/prerequisites';
 import { clusterName } from '../../src/kind/settings';
 
@@ -20,7 +20,9 @@ teardown('kind cluster: delete what this run created (KEEP_CLUSTER=1 keeps it)',
     console.log(`[kind] KEEP_CLUSTER=1: keeping ${name} for the next run (npm run kind:down deletes it)`);
     return;
   }
+  const docker = runningKindDocker();
+  if (!docker) throw new Error(`the kind engine that holds ${name} is not running: nothing left to delete the cluster with`);
   const t0 = Date.now();
-  await deleteCluster({ docker: defaultDocker(), kind: await requireKind(), name });
-  console.log(`[kind] deleted ${name} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await deleteCluster({ docker, kind: await requireKind(), name });
+  console.log(`[kind] deleted ${name} in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${await stopKindEngineIfIdle()}`);
 });

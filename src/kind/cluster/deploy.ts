@@ -7,13 +7,15 @@
 import { MANIFEST_FIELD_MANAGER, applyObjects } from '../../k8s/apply';
 import { type ClusterConnection, connect, deleteObject } from '../../k8s/client';
 import { loadTarget } from '../../targets/load';
-import { type KindCluster, createOrReuseCluster, loadImage } from './kind-cluster';
-import { type Docker, defaultDocker, docker, dockerRaw, tail } from '../docker-engine/cli';
+import { type KindCluster, clusterExists, createOrReuseCluster, loadImage } from './kind-cluster';
+import { type Docker, docker, dockerRaw, tail } from '../docker-engine/cli';
+import { kindEngine } from '../docker-engine/kind-engine';
 import { KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from './manifests';
 import { ensurePodImage } from '../pod-image/build';
-import { requireDaemon, requireKind } from '../prerequisites';
+import { requireKind } from '../prerequisites';
 import { labelHopPod, listPods, waitForRollout, waitForUrls } from './rollout';
-import { clusterName, nodeImage } from '../settings';
+import { clusterName } from '../settings';
+import { chooseNodeImage } from './node-image-choice';
 
 export interface KindUpOptions {
   docker?: Docker;
@@ -41,12 +43,12 @@ export async function kindUp(opts: KindUpOptions = {}): Promise<KindUp> {
     timings[name] = Date.now() - t0;
     return value;
   };
-  const d = opts.docker ?? defaultDocker();
-  const kind = await step('prerequisites', async () => {
-    await requireDaemon(d);
-    return requireKind();
-  });
-  const ctx = { docker: d, kind, name: clusterName(), image: nodeImage(), createdBy: opts.createdBy, onProgress: say };
+  // The engine outlives this process (the cluster does): the user's (DOCKER_HOST) or the project's persistent one.
+  const d = opts.docker ?? (await step('engine', () => kindEngine(say))).docker;
+  const kind = await step('prerequisites', () => requireKind());
+  const ctx = { docker: d, kind, name: clusterName(), image: '', createdBy: opts.createdBy, onProgress: say };
+  // The node image only matters for a new cluster; choosing may build the project's own (cached: seconds).
+  if (!(await clusterExists(ctx))) ctx.image = await step('nodeImage', () => chooseNodeImage(d, say));
   const cluster = await step('cluster', () => createOrReuseCluster(ctx));
   const production = productionObjects();
   const dep = podDeployment(production);
