@@ -13,7 +13,7 @@ import { benchFixes } from '../src/fixes/engine/bench';
 import { loadTarget, withHopUrls } from '../src/targets/load';
 import { healthySettings } from '../src/topology/defaults';
 import { startTopology } from '../src/topology/topology';
-import { spawnManaged } from '../src/topology/process';
+import { spawnManaged } from '../src/os/managed-process';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
-import { projectRoot } from '../src/targets/load';
+import { projectRoot } from '../src/paths';
 
 const version = 'v1.7.12';
 const bin = path.join(projectRoot, '.cache/bin');

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
 import { REQUIRE_CLUSTER_VARIABLE } from '../src/cluster/target-access';
-import { projectRoot } from '../src/targets/load';
+import { projectRoot } from '../src/paths';
 
 const secrets = ['THEIA_URL', 'THEIA_AUTHORIZATION', 'PRODUCTION_KUBECONFIG'] as const;
 const target = process.argv[2] || 'production';

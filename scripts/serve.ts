@@ -2,12 +2,12 @@
  * Starts the embedded topology of a target by hand and keeps it running until Ctrl-C: the same processes the suite
  * starts (real nginx for the LB and each pod, the app in each pod), on loopback ports the OS hands out.
  *   npm run serve -- [local | local-root | local-plain | <embedded target .yaml>] [--fault <id>] [--theia-timers]
- * --fault: one fault of tests/self/fault-matrix.yaml (e.g. no-affinity, lb-strips-upgrade).
+ * --fault: one fault of faults/traffic.yaml (e.g. no-affinity, lb-strips-upgrade).
  * --theia-timers: Theia's real pingInterval/pingTimeout (30000/60000) instead of the target's scaled ones — a
  *   production-shaped deployment for `npm run smoke -- production` (SOCKETPROOF_PRODUCTION_URL=<lb>).
  * Prints one JSON line {"lb": …, "pod-nginx": …, "pod": …} once every port accepts; exit 2 on bad input.
  */
-import { findFault } from '../src/selftest/faults';
+import { findFault } from '../src/faults/traffic';
 import { loadTarget, TargetError } from '../src/targets/load';
 import { deepMerge } from '../src/topology/defaults';
 import { embeddedSettings } from '../src/topology/from-target';

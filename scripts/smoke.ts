@@ -16,7 +16,8 @@ import { $ } from 'zx';
 import { stringify } from 'yaml';
 import { freshRunEnv } from '../src/runner-env';
 import { type AdhocFlags, adhocTargetData } from '../src/targets/adhoc';
-import { loadTarget, projectRoot, TargetError } from '../src/targets/load';
+import { projectRoot } from '../src/paths';
+import { loadTarget, TargetError } from '../src/targets/load';
 
 const valueFlags = [
   '--url',

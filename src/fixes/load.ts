@@ -12,7 +12,7 @@ import { allCheckNames, type CheckName } from '../checks/registry';
 import type { ClusterExpectation } from '../cluster/expectation';
 import { type ClusterCheckId, clusterCheckIds } from '../cluster/registry';
 import { describeRef, type K8sObject, refOf } from '../k8s/objects';
-import { projectRoot } from '../targets/load';
+import { projectRoot } from '../paths';
 
 export const fixesDir = path.join(projectRoot, 'fixes');
 

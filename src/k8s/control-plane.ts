@@ -27,7 +27,7 @@
 export { type BuildResult, buildControlPlane, controlPlaneSourceHash } from './control-plane/build';
 export { controlPlaneBinaries, controlPlanePaths } from './control-plane/binaries';
 export { readyz } from './control-plane/http';
-export { pidAlive } from './control-plane/processes';
+export { pidAlive } from '../os/process';
 export { startControlPlane } from './control-plane/start';
 export { listControlPlanes, stopControlPlaneState } from './control-plane/state';
 export type { ControlPlane, ControlPlaneState, StartOptions } from './control-plane/types';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { projectRoot } from '../targets/load';
+import { projectRoot } from '../paths';
 import { inNamespace, type K8sObject } from './objects';
 import { yamlErrorSuffix } from './yaml-error';
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { $ } from 'zx';
-import { projectRoot } from '../targets/load';
+import { projectRoot } from '../paths';
 import { tail } from './docker-engine/cli';
 import { PrerequisiteError, requireDebootstrap } from './prerequisites';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { projectRoot } from '../targets/load';
+import { projectRoot } from '../paths';
 
 export const KIND_VERSION = 'v0.33.0';
 export const BUILD_KIND_COMMAND = 'npm run kind:build';

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../targets/load';
+import { projectRoot } from '../paths';
 import type { Target } from '../targets/target';
 import { type LintReport, lintPaths } from './run';
 import { defaultLintOptions } from './types';

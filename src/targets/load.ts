@@ -3,7 +3,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PATHS, projectRelative } from '../paths';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import type { Target } from './target';
@@ -17,8 +17,8 @@ export const theiaBrowser: Target['browser'] = {
   selectors: { terminal: '[id^="terminal-"]', input: '[id^="terminal-"] .xterm-helper-textarea' },
 };
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const targetsDir = path.join(projectRoot, 'targets');
+/** Where target files live (kept as a name of this module: its callers list and load targets from it). */
+export const targetsDir = PATHS.targets;
 
 const schema = JSON.parse(readFileSync(path.join(targetsDir, 'target.schema.json'), 'utf8')) as object;
 const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false });
@@ -86,7 +86,7 @@ export function loadTargetFile(file: string): Target {
     const first = String((error as Error).message).split('\n')[0];
     throw new TargetError(`${file}: not valid YAML: ${first}`);
   }
-  return parseTarget(data, path.relative(projectRoot, file) || file);
+  return parseTarget(data, projectRelative(file));
 }
 
 /** A target by name (a file in targets/) or by path to a YAML file (an ad-hoc or private target). */

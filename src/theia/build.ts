@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../targets/load';
+import { projectRoot } from '../paths';
 import { type TheiaAppPaths, theiaAppPaths } from './paths';
 import { checkTheiaPrerequisites, type Toolchain } from './prerequisites';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../targets/load';
+import { projectRoot } from '../paths';
 
 export const THEIA_BUILD_COMMAND = 'npm run theia:build';
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { rewriteUserPodConfig } from './nginx-config';
 import { startNginx } from './nginx-process';
-import { freePort } from './ports';
+import { freePort } from '../os/ports';
 
 export interface ForwardedPath {
   /** The path the client asked for. */

@@ -3,7 +3,7 @@
  * fault of the matrix, the user's own nginx config, the HTTPS certificate). Used by the runtime fixture and by
  * `npm run serve`, so what a user starts by hand is what the suite tests.
  */
-import { findFault } from '../selftest/faults';
+import { findFault } from '../faults/traffic';
 import type { Target } from '../targets/target';
 import { ensureCertificates } from '../tls/certificates';
 import { deepMerge, type DeepPartial, healthySettings } from './defaults';

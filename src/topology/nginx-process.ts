@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NGINX_BINARY, nginxArgs } from './nginx-config';
-import { lastLines, spawnManaged } from './process';
+import { lastLines, spawnManaged } from '../os/managed-process';
 import type { RenderedConfig } from './types';
 
 export async function startNginx(prefix: string, config: RenderedConfig) {

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireBuiltTheia, theiaAppPaths } from '../theia/paths';
-import { spawnManaged } from './process';
+import { spawnManaged } from '../os/managed-process';
 import type { TopologySettings } from './types';
 
 /** Theia's backend needs ~3 s alone and ~5–10 s with a sibling on 2 busy cores; it must not fail a run for that. */

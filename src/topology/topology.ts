@@ -6,21 +6,20 @@
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../paths';
 import { type LifetimeRelay, startLifetimeRelay } from './lifetime-relay';
 import { startRealTheia } from './real-theia';
 import { renderLbConfig, renderPodConfig, rewriteUserPodConfig } from './nginx-config';
 import { forwardedPaths } from './forwarded-paths';
 import { startNginx } from './nginx-process';
-import { freePorts } from './ports';
-import { accepts, type ManagedProcess, spawnManaged } from './process';
+import { freePorts } from '../os/ports';
+import { accepts, type ManagedProcess, spawnManaged } from '../os/managed-process';
 import type { PodEndpoints, RenderedConfig, RunningTopology, TopologySettings } from './types';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIND_ATTEMPTS = 3;
 
 export async function startTopology(asked: TopologySettings, opts: { root?: string } = {}): Promise<RunningTopology> {
-  const root = opts.root ?? PROJECT_ROOT;
+  const root = opts.root ?? projectRoot;
   const prefix = await mkdtemp(join(tmpdir(), 'socketproof-'));
   await chmod(prefix, 0o755); // nginx workers drop to `nobody` when the suite runs as root
   const procs: ManagedProcess[] = [];

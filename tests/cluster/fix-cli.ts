@@ -4,7 +4,7 @@
  * a test sends reaches the script itself and not a launcher in between (fix-story uses `npx tsx` as written).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 
 export type Script = 'apply-fix' | 'rollback';
 

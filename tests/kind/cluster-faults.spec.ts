@@ -1,38 +1,32 @@
 /**
  * The faults a kind cluster can show, against the real cluster (`kind-faults` project, after the setup): kube-proxy
  * affinity off with 2 replicas, and Upgrade stripped in the pods' nginx. Each is made for real, every check runs on
- * every hop (and Chromium), the verdicts must equal tests/self/fault-matrix.yaml for the hops kind has, and the
+ * every hop (and Chromium), the verdicts must equal faults/traffic.yaml for the hops kind has, and the
  * cluster is restored afterwards, also when the comparison failed.
  */
-import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { parse } from 'yaml';
 import { applicablePairs } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { connect } from '../../src/k8s/client';
-import { applyKindFault, kindFaults, restoreKind } from '../../src/kind/cluster/faults';
+import { faultsFor } from '../../src/faults/traffic';
+import { applyKindFault, type KindFault, kindFaults, restoreKind } from '../../src/kind/cluster/faults';
 import { kubeconfigPath } from '../../src/kind/settings';
 import { loadTarget } from '../../src/targets/load';
 
-interface Fault {
-  id: string;
-  red: Record<string, string>;
-}
-const matrix = parse(readFileSync(new URL('../self/fault-matrix.yaml', import.meta.url), 'utf8')) as { faults: Fault[] };
 
 // In order, one at a time (each changes the cluster the next one tests); a failure does not skip the rest.
 test.describe.configure({ mode: 'default' });
 
-for (const id of ['healthy', ...kindFaults] as const) {
+for (const fault of faultsFor('kind')) {
+  const id = fault.id;
   test(`kind: ${id}`, { tag: ['@selftest', '@kind'] }, async ({ page }, testInfo) => {
-    const fault = matrix.faults.find((f) => f.id === id);
-    if (!fault) throw new Error(`tests/self/fault-matrix.yaml has no fault "${id}"`);
+    if (id !== 'healthy' && !kindFaults.includes(id as KindFault)) throw new Error(`faults/traffic.yaml says ${id} stands up in kind, but src/kind/faults.ts cannot make it`);
     const target = loadTarget('kind');
     const urls = target.hops.map((h) => h.url);
     const conn = await connect({ kubeconfig: kubeconfigPath(), timeoutMs: 10_000 });
     try {
       if (id !== 'healthy') {
-        const t = await test.step(`make the fault: ${id}`, () => applyKindFault(conn, id, urls));
+        const t = await test.step(`make the fault: ${id}`, () => applyKindFault(conn, id as KindFault, urls));
         testInfo.annotations.push({ type: 'figures', description: `fault rolled out in ${t.rolloutMs} ms` });
       }
       const verdicts = await test.step('run every check on every hop', () => runAllChecks(target, { page }));

@@ -1,40 +1,30 @@
 /**
  * The kind target's pods, run here as Docker containers (no registry, so no kind node image): two containers of
  * the combined pod image behind the project's LB hop, every traffic check (and the browser) through them, and the
- * faults that live in a pod or in the balancing hop, compared with tests/self/fault-matrix.yaml like the fault
+ * faults that live in a pod or in the balancing hop, compared with faults/traffic.yaml like the fault
  * self-tests. Then what only a Docker engine can show: privileged containers (what kind nodes are) and the project's
  * `kind create cluster` failing with its own message where no node image can be pulled.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { applicablePairs } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
+import { faultsFor } from '../../src/faults/traffic';
 import { startContainerTopology } from '../../src/kind/containers/container-topology';
 import { tagAsDeploymentImages } from '../../src/kind/cluster/deploy';
 import { docker as dockerCli, dockerRaw, publishedPort, removeAll } from '../../src/kind/docker-engine/cli';
 import { podDeployment, productionObjects } from '../../src/kind/cluster/manifests';
 import { redactText } from '../../src/report/redact';
 import { loadTarget } from '../../src/targets/load';
-import { type DeepPartial, healthySettings } from '../../src/topology/defaults';
-import type { TopologySettings } from '../../src/topology/types';
+import { healthySettings } from '../../src/topology/defaults';
 import { containerTest as test, expect } from './engine-fixture';
 
-interface Fault {
-  id: string;
-  title: string;
-  settings: DeepPartial<TopologySettings>;
-  red: Record<string, string>;
-}
-
-const matrix = parse(readFileSync(new URL('../self/fault-matrix.yaml', import.meta.url), 'utf8')) as { faults: Fault[] };
-/** The faults a pod (its nginx config, its Theia) or the balancing in front of the pods can have. */
-const CONTAINER_FAULTS = ['healthy', 'no-affinity', 'pod-strips-upgrade', 'missing-cookie', 'health-down'];
 
 // One worker, in order (one engine and image for all), and unlike 'serial' a failure does not skip the rest.
 test.describe.configure({ mode: 'default' });
 
 test.describe('kind pods as containers', () => {
-  for (const fault of matrix.faults.filter((f) => CONTAINER_FAULTS.includes(f.id))) {
+  // The faults a pod (its nginx config, its Theia) or the balancing in front of the pods can have.
+  for (const fault of faultsFor('containers')) {
     test(`${fault.id}: ${fault.title}`, { tag: ['@selftest', '@containers'] }, async ({ engine, podImage, page }, testInfo) => {
       test.setTimeout(120_000);
       const topology = await startContainerTopology(engine.docker, podImage.ref, healthySettings(fault.settings));

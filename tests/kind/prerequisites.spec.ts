@@ -17,7 +17,7 @@ import {
   requireKind,
   requireNodeImage,
 } from '../../src/kind/prerequisites';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 
 /** A docker CLI that answers --version and fails the way a machine without a daemon or a registry does. */
 function fakeDocker(mode: 'no-daemon' | 'no-registry'): string {

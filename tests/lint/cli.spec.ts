@@ -10,7 +10,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { runLintCli } from '../../src/lint/cli';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 
 function run(args: string[]): { code: number; out: string; err: string } {
   const out: string[] = [];

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadFixes } from '../../src/fixes/load';
 import { formatFixRanking, rankFixes } from '../../src/fixes/rank';
-import { loadFaults } from '../../src/selftest/faults';
-import { projectRoot } from '../../src/targets/load';
+import { loadFaults } from '../../src/faults/traffic';
+import { projectRoot } from '../../src/paths';
 import { lint } from './harness';
 
 /** Fault → the fix that should come first. */

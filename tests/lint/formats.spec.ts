@@ -13,7 +13,7 @@ import { formatSarif } from '../../src/lint/format/sarif';
 import { formatText } from '../../src/lint/format/text';
 import { rules } from '../../src/lint/rules';
 import type { LintReport } from '../../src/lint/run';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 import { defaultLintOptions } from '../../src/lint/types';
 import { fixtureEntry, lint, ruleFixturesDir } from './harness';
 

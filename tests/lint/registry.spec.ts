@@ -10,7 +10,7 @@ import { expect, test } from '@playwright/test';
 import { controllers, hintFor, isWatched, nearest } from '../../src/lint/k8s/registry';
 import { rules } from '../../src/lint/rules';
 import { loadFix } from '../../src/fixes/load';
-import { projectRoot } from '../../src/targets/load';
+import { projectRoot } from '../../src/paths';
 
 test.describe('lint rule data', { tag: '@lint' }, () => {
   test('every registry entry says where it was read, and each controller is pinned to a version', () => {

@@ -1,5 +1,5 @@
 /**
- * The fault self-tests: each fault of tests/self/fault-matrix.yaml is stood up for real (nginx, Theia mock,
+ * The fault self-tests: each fault of faults/traffic.yaml is stood up for real (nginx, Theia mock,
  * Chromium), every check runs on every hop, and the verdicts must equal the matrix: the listed pairs red with the
  * listed cause, every other pair green. These assert verdicts and causes; nothing here is "expected to fail".
  */
@@ -9,7 +9,7 @@ import { allChecksTimeoutMs } from '../../src/checks/budget';
 import { applicablePairs, checksOnHop } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { loadTarget, withHopUrls } from '../../src/targets/load';
-import { loadFaults } from '../../src/selftest/faults';
+import { faultsFor } from '../../src/faults/traffic';
 import { healthySettings } from '../../src/topology/defaults';
 import { startTopology } from '../../src/topology/topology';
 
@@ -18,7 +18,7 @@ import { startTopology } from '../../src/topology/topology';
 const ROUNDS = [1, 2];
 
 test.describe('fault matrix', () => {
-  for (const fault of loadFaults()) for (const round of ROUNDS) {
+  for (const fault of faultsFor('embedded')) for (const round of ROUNDS) {
     test(`${fault.id}: ${fault.title} (round ${round})`, { tag: ['@selftest', '@faultmatrix'] }, async ({ page }, testInfo) => {
       await labelTest('selftest', 'fault matrix', fault.id, 'critical');
       const topology = await startTopology(healthySettings(fault.settings));

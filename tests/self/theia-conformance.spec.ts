@@ -1,5 +1,5 @@
 /**
- * Is the mock faithful? Every fault of tests/self/fault-matrix.yaml is stood up with the REAL Theia 1.74.1
+ * Is the mock faithful? Every fault of faults/traffic.yaml that stands up in real-theia is stood up with the REAL Theia 1.74.1
  * (theia-app/, `npm run theia:build`; target local-theia: 2 pods of in-pod nginx + Theia behind the LB nginx), every
  * check runs on every hop (Chromium included), and each verdict and cause is compared with the mock's row — the
  * matrix, which fault-matrix.spec.ts holds the mock to. A difference must be written in the fault's `realTheia`
@@ -22,8 +22,8 @@ import {
   realTheiaOverrides,
   staleDifferences,
   summarize,
-} from '../../src/selftest/conformance';
-import { loadFaults } from '../../src/selftest/faults';
+} from '../../src/faults/conformance';
+import { faultsFor } from '../../src/faults/traffic';
 import { loadTarget, withHopUrls } from '../../src/targets/load';
 import { requireBuiltTheia } from '../../src/theia/paths';
 import { deepMerge, healthySettings } from '../../src/topology/defaults';
@@ -37,7 +37,7 @@ test('the real Theia gives the mock\'s verdict and cause on every fault, check a
   await labelTest('selftest', 'theia conformance', 'fault × check × hop', 'critical');
   requireBuiltTheia(); // one line naming `npm run theia:build` when the app is not built
   const only = process.env.SOCKETPROOF_CONFORMANCE_FAULTS?.split(',').filter(Boolean);
-  const faults = loadFaults().filter((f) => !only || only.includes(f.id));
+  const faults = faultsFor('real-theia').filter((f) => !only || only.includes(f.id));
   const file = loadTarget('local-theia');
   test.setTimeout(Math.min(faults.length * (allChecksTimeoutMs(file, checksOnHop) + TOPOLOGY_START_MS), RUNNER_CAP_MS));
 

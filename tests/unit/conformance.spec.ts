@@ -1,15 +1,16 @@
 /**
- * The conformance comparison (src/selftest/conformance.ts): a difference from the mock is `documented` only when the
+ * The conformance comparison (src/faults/conformance.ts): a difference from the mock is `documented` only when the
  * fault's realTheia entry names it, otherwise UNEXPLAINED; a documented difference the run did not show is stale.
  * And the matrix itself: every realTheia entry says why.
  */
 import { expect, test } from '@playwright/test';
-import { compareWithMock, formatConformanceTable, staleDifferences, summarize } from '../../src/selftest/conformance';
-import { type Fault, loadFaults } from '../../src/selftest/faults';
+import { compareWithMock, formatConformanceTable, staleDifferences, summarize } from '../../src/faults/conformance';
+import { type Fault, loadFaults } from '../../src/faults/traffic';
 
 const fault: Fault = {
   id: 'f',
   title: 't',
+  standsUpIn: ['embedded', 'real-theia'],
   settings: {},
   red: { 'handshake@lb': 'session-affinity', 'handshake@pod': 'wrong-path' },
   realTheia: { differs: { 'handshake@pod': 'ok' }, reason: 'because' },

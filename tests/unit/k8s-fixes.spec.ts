@@ -15,9 +15,9 @@ import { loadManifestSet } from '../../src/k8s/manifests';
 import { objectsSource } from '../../src/k8s/object-source';
 import { type K8sObject, mergeObjects, patchObjects } from '../../src/k8s/objects';
 import { settingsFromObjects } from '../../src/k8s/topology-from-objects';
-import { loadFaults } from '../../src/selftest/faults';
+import { loadFaults } from '../../src/faults/traffic';
 import { loadTarget } from '../../src/targets/load';
-import { clusterBreaks, outcomeTable } from '../cluster/break-matrix';
+import { loadClusterBreaks, outcomeTable } from '../../src/faults/manifests';
 
 const expectation = clusterExpectation(loadTarget('local'));
 const run = async (objects: K8sObject[]) => outcomeTable(await runClusterChecks({ source: objectsSource(objects, 'test'), expect: expectation }));
@@ -61,7 +61,7 @@ test.describe('fixes as data', { tag: '@unit' }, () => {
     expect(() => fixObjects(valid, other)).toThrow(FixError);
   });
 
-  for (const b of clusterBreaks.filter((x) => x.fixedBy)) {
+  for (const b of loadClusterBreaks().filter((x) => x.fixedBy)) {
     test(`${b.fixedBy} repairs break ${b.id}: every cluster check green`, async () => {
       const fix = loadFix(b.fixedBy as string);
       const broken = patchObjects(loadManifestSet(b.set ?? 'healthy'), b.patches ?? []);
@@ -74,8 +74,8 @@ test.describe('fixes as data', { tag: '@unit' }, () => {
   }
 
   test('every effective fix repairs some break of the matrix', () => {
-    const used = new Set(clusterBreaks.map((b) => b.fixedBy));
-    for (const f of loadFixes().filter((x) => x.effectiveOnGke)) expect(used.has(f.id), `${f.id} has no break in break-matrix.yaml`).toBe(true);
+    const used = new Set(loadClusterBreaks().map((b) => b.fixedBy));
+    for (const f of loadFixes().filter((x) => x.effectiveOnGke)) expect(used.has(f.id), `${f.id} has no break in faults/manifests.yaml`).toBe(true);
   });
 
   test('broken + every effective fix = every cluster check green except drift; the trap changes nothing', async () => {

@@ -6,17 +6,12 @@ import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { healthySettings } from '../../src/topology/defaults';
 import { startLifetimeRelay } from '../../src/topology/lifetime-relay';
-import { killRegistered, spawnManaged } from '../../src/topology/process';
+import { spawnManaged } from '../../src/os/managed-process';
+import { killRegistered } from '../../src/os/pid-registry';
+import { pidAlive } from '../../src/os/process';
 import { startTopology } from '../../src/topology/topology';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = pidAlive;
 /** PIDs whose parent is this test process: a torn-down topology leaves none. */
 const children = () =>
   readdirSync('/proc')
@@ -150,7 +145,7 @@ test.describe('process helper', () => {
   test('killRegistered ends what a killed owner left behind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'socketproof-owner-'));
     const script = join(dir, 'owner.mts');
-    const helper = new URL('../../src/topology/process.ts', import.meta.url).pathname;
+    const helper = new URL('../../src/os/managed-process.ts', import.meta.url).pathname;
     writeFileSync(
       script,
       `import { spawnManaged } from ${JSON.stringify(helper)};

@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { K8sObject } from '../../k8s/objects';
-import { projectRoot } from '../../targets/load';
+import { PATHS, projectRoot } from '../../paths';
 import { Refused } from './outcome';
 
-export const defaultBackupDir = path.join(projectRoot, '.cache', 'backups');
+export const defaultBackupDir = PATHS.fixBackups;
 
 export interface Backup {
   format: 'socketproof-backup/v1';

@@ -7,10 +7,11 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../targets/load';
+import { commandLineText, pidAlive } from '../../os/process';
+import { PATHS } from '../../paths';
 import { writeJsonAtomic } from './backup';
 
-export const defaultJournalDir = path.join(projectRoot, '.cache', 'journal');
+export const defaultJournalDir = PATHS.fixJournal;
 
 /** The step a run was in: `backed-up` (nothing written yet) … `rolling-back`. */
 export type JournalStep = 'backed-up' | 'applying' | 'verifying' | 'rolling-back';
@@ -44,12 +45,7 @@ export function clearJournal(file: string): void {
 
 /** Whether `pid` is a live apply-fix (not a recycled PID now running something else). */
 function applyRunning(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('apply-fix');
-  } catch {
-    return false;
-  }
+  return pid !== process.pid && pidAlive(pid) && commandLineText(pid).includes('apply-fix');
 }
 
 export interface PendingApplies {

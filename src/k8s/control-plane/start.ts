@@ -11,7 +11,8 @@ import { controlPlaneBinaries, controlPlanePaths, isExecutable } from './binarie
 import { makeCredentials } from './credentials';
 import { writeKubeconfigs } from './kubeconfig';
 import { failureReport, logFilesIn, readLogFiles } from './logs';
-import { forgetOnExit, freePorts, killGroup, killOnExit } from './processes';
+import { freePorts } from '../../os/ports';
+import { forgetOnExit, killGroup, killOnExit } from './processes';
 import { aggregateClusterRoles, bindRestrictedUserToView } from './rbac';
 import { apiserverArgs, etcdArgs, waitForApiserver, waitForEtcd } from './servers';
 import { removeRunDir } from './state';

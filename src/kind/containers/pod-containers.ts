@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../targets/load';
+import { projectRoot } from '../../paths';
 import { renderPodConfig } from '../../topology/nginx-pod';
 import type { RenderedConfig, TopologySettings } from '../../topology/types';
 import { type Docker, docker, dockerRaw, publishedPort, removeAll, tail } from '../docker-engine/cli';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../../targets/load';
+import { projectRoot } from '../../paths';
 
 export interface EnginePaths {
   name: string;

@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import path from 'node:path';
 import { $ } from 'zx';
 import { buildControlPlane } from '../../k8s/control-plane/build';
-import { projectRoot } from '../../targets/load';
+import { projectRoot } from '../../paths';
 import { PrerequisiteError } from '../prerequisites';
 import { type GoBuildResult, goBuild, moduleDir, requireGo } from './go-build';
 import { COMPONENT_BINARIES, CRICTL_VERSION, KUBE_LDFLAGS, KUBERNETES_MODULE, NODE_BINARIES, PAUSE_VERSION } from './versions';

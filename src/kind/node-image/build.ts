@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { projectRoot } from '../../targets/load';
+import { projectRoot } from '../../paths';
 import { type Docker, docker, dockerRaw, imageExists } from '../docker-engine/cli';
 import { ensureRootfsTarball, imageCacheDir, recipeHash } from '../debootstrap';
 import { hashDir } from '../pod-image/build';

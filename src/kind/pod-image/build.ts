@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { projectRoot } from '../../targets/load';
+import { projectRoot } from '../../paths';
 import { type Docker, DockerError, docker, dockerRaw, imageExists, tail } from '../docker-engine/cli';
 import { baseHash, ensureBaseTarball, imageCacheDir } from './rootfs';
 

@@ -1,13 +1,12 @@
 /**
  * One helper for every child process (nginx, mock Theia, etcd, …): spawn in its own process group, wait until it is
  * ready with a deadline, keep the tail of its output for the report, and end the whole group by PID.
- * Every PID also goes to a registry file so a Playwright globalTeardown can kill what a crashed worker left behind.
+ * Every PID also goes to the registry (pid-registry.ts) so a globalTeardown can kill what a crashed worker left behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { register, unregister } from './pid-registry';
+import { signalGroup } from './process';
 
 export type Readiness = { line: RegExp } | { port: number; host?: string };
 
@@ -87,22 +86,14 @@ export async function spawnManaged(opts: SpawnOptions): Promise<ManagedProcess> 
 
 async function terminate(child: ChildProcess, pid: number, exited: Promise<string>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
-    killGroup(pid, 'SIGKILL'); // the leader is gone; its group (nginx workers) may not be
+    signalGroup(pid, 'SIGKILL'); // the leader is gone; its group (nginx workers) may not be
     return;
   }
-  killGroup(pid, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_AFTER_MS);
+  signalGroup(pid, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_AFTER_MS);
   await exited;
   clearTimeout(timer);
-  killGroup(pid, 'SIGKILL'); // anything of the group that outlived its leader
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
+  signalGroup(pid, 'SIGKILL'); // anything of the group that outlived its leader
 }
 
 /** Resolves with the first output line (stdout or stderr) matching `re`. */
@@ -155,69 +146,4 @@ export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
 export function lastLines(text: string, n = 5): string {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines.slice(-n).join(' | ') || '(no output)';
-}
-
-// ---- PID registry: `.cache/pids/<ownerPid>-<ownerStart>` holds `<pid> <start> <name>` lines, one per live child.
-// Start times (from /proc) tell a reused PID from ours, so the safety net never kills a stranger.
-const REGISTRY = process.env.SOCKETPROOF_PID_DIR ?? fileURLToPath(new URL('../../.cache/pids', import.meta.url));
-const live = new Map<number, string>();
-const ownFile = () => join(REGISTRY, `${process.pid}-${startTime(process.pid)}`);
-
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]; // field 22 counted after "pid (comm)"
-  } catch {
-    return undefined;
-  }
-}
-
-function register(pid: number, name: string): void {
-  live.set(pid, `${pid} ${startTime(pid)} ${name.replace(/\s/g, '_')}`);
-  if (live.size === 1) process.on('exit', killLiveSync);
-  mkdirSync(REGISTRY, { recursive: true });
-  appendFileSync(ownFile(), `${live.get(pid)}\n`);
-}
-
-function unregister(pid: number): void {
-  live.delete(pid);
-  if (live.size > 0) {
-    writeFileSync(ownFile(), [...live.values()].map((l) => `${l}\n`).join(''));
-  } else {
-    process.off('exit', killLiveSync);
-    rmSync(ownFile(), { force: true });
-  }
-}
-
-/** A worker that exits without its fixtures' teardown still takes its children along. */
-function killLiveSync(): void {
-  for (const pid of live.keys()) killGroup(pid, 'SIGKILL');
-}
-
-/**
- * Safety net for a Playwright globalTeardown: kills every registered process whose owner (the Node process that
- * spawned it) is gone — a crashed or killed worker. Live owners (another engineer's run) are left alone.
- * Returns the names of what it killed.
- */
-export function killRegistered(): string[] {
-  const killed: string[] = [];
-  const files = (() => {
-    try {
-      return readdirSync(REGISTRY);
-    } catch {
-      return [];
-    }
-  })();
-  for (const file of files) {
-    const [owner, ownerStart] = file.split('-');
-    if (owner && startTime(Number(owner)) === ownerStart) continue; // a live run (this one's workers, a colleague's)
-    for (const line of readFileSync(join(REGISTRY, file), 'utf8').split('\n')) {
-      const [pid, start, name] = line.split(' ');
-      if (!pid || startTime(Number(pid)) !== start) continue; // gone, or the PID now belongs to someone else
-      killGroup(Number(pid), 'SIGKILL');
-      killed.push(`${name} (pid ${pid})`);
-    }
-    rmSync(join(REGISTRY, file), { force: true });
-  }
-  return killed;
 }

@@ -6,7 +6,7 @@
  */
 import { deepMerge } from '../topology/defaults';
 import type { TopologySettings } from '../topology/types';
-import type { Fault } from './faults';
+import type { Fault } from './traffic';
 
 export type RowStatus = 'same' | 'documented' | 'UNEXPLAINED';
 
