@@ -1,44 +1,85 @@
 /**
- * The faults a kind cluster can show, made and undone the way a person would break it: kube-proxy affinity
- * switched off on the lb Service, and the pod's nginx given a config without Upgrade forwarding (a ConfigMap
- * mounted into the production Deployment). Each change is server-side applied by its own field manager, so undoing
- * it is giving those fields up, which leaves the production manifests' fields exactly as they were.
+ * The faults a kind cluster can show, as data: each is the objects a person would change to break it (server-side
+ * applied by its own field manager, so undoing it is giving those fields up, which leaves the production manifests'
+ * fields exactly as they were) and what says it is in effect:
+ *   service-rules  kube-proxy has reprogrammed the lb Service (proxy-rules.ts reads the node's iptables)
+ *   rollout        the Deployment rolled out, the pod-nginx label is on a new pod and the host URLs answer
+ * Which faults stand up in kind, and their expected verdicts, is faults/traffic.yaml's business.
  */
 import { applyObjects } from '../../k8s/apply';
 import { type ClusterConnection, deleteObject, serverSideApply } from '../../k8s/client';
 import type { K8sObject } from '../../k8s/objects';
 import { healthySettings } from '../../topology/defaults';
-import { type DeploymentRef, KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from './manifests';
 import { podConfigFor } from '../containers/pod-containers';
+import type { Docker } from '../docker-engine/cli';
+import { type DeploymentRef, KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from './manifests';
+import { type ServiceRef, waitForAffinity } from './proxy-rules';
 import { labelHopPod, waitForRollout, waitForUrls } from './rollout';
 
 export type KindFault = 'no-affinity' | 'pod-strips-upgrade';
-export const kindFaults: KindFault[] = ['no-affinity', 'pod-strips-upgrade'];
 
 export const FAULT_MANAGER = 'socketproof-kind-fault';
 const FAULT_CONFIGMAP = 'theia-pod-nginx-fault';
 const FAULT_CONF_DIR = '/etc/socketproof-fault';
+/** The lb hop's Service (kind/manifests-kind/services.yaml), whose affinity the no-affinity fault switches off. */
+export const LB_SERVICE: ServiceRef = { namespace: 'theia', name: 'theia-nodeport' };
 
-export interface FaultTimings {
-  rolloutMs: number;
+export type Readiness = 'service-rules' | 'rollout';
+
+export interface KindFaultSpec {
+  id: KindFault;
+  /** What is applied, each list by its field manager. */
+  objects(dep: DeploymentRef): { manager: string; objects: K8sObject[] }[];
+  /** What says the fault is in effect. */
+  ready: Readiness;
 }
 
-export async function applyKindFault(conn: ClusterConnection, fault: KindFault, urls: string[]): Promise<FaultTimings> {
-  const dep = podDeployment(productionObjects());
-  if (fault === 'no-affinity') {
-    await applyObjects(conn, overlayObjects({ affinity: 'None' }), { fieldManager: KIND_FIELD_MANAGER, force: true });
-    // kube-proxy rewrites its rules on its next sync (iptables mode: at most ~1 s after the change); no pod restarts.
-    await new Promise((r) => setTimeout(r, 5000));
-    return { rolloutMs: 0 };
+export const KIND_FAULTS: Record<KindFault, KindFaultSpec> = {
+  // The lb Service without ClientIP affinity: kube-proxy then balances each connection (no pod restarts).
+  'no-affinity': {
+    id: 'no-affinity',
+    objects: () => [{ manager: KIND_FIELD_MANAGER, objects: overlayObjects({ affinity: 'None' }) }],
+    ready: 'service-rules',
+  },
+  // The pods' nginx given a config without Upgrade forwarding: a ConfigMap mounted into the production Deployment.
+  'pod-strips-upgrade': {
+    id: 'pod-strips-upgrade',
+    objects: (dep) => {
+      const { configMap, patch } = podFaultObjects(dep);
+      return [{ manager: FAULT_MANAGER, objects: [configMap, patch] }];
+    },
+    ready: 'rollout',
+  },
+};
+export const kindFaults = Object.keys(KIND_FAULTS) as KindFault[];
+
+/** Where the faults are read back: the kind node (its iptables) on this engine, and the target's host URLs. */
+export interface KindFaultContext {
+  conn: ClusterConnection;
+  docker: Docker;
+  node: string;
+  urls: string[];
+}
+
+export interface FaultTimings {
+  /** From the apply until the readiness signal held. */
+  readyMs: number;
+  ready: Readiness;
+}
+
+export async function applyKindFault(c: KindFaultContext, fault: KindFault): Promise<FaultTimings> {
+  const spec = KIND_FAULTS[fault];
+  for (const { manager, objects } of spec.objects(podDeployment(productionObjects()))) {
+    for (const o of objects) await serverSideApply(c.conn, o, { fieldManager: manager, force: true });
   }
-  const { configMap, patch } = podFaultObjects(dep);
-  await serverSideApply(conn, configMap, { fieldManager: FAULT_MANAGER, force: true });
-  await serverSideApply(conn, patch, { fieldManager: FAULT_MANAGER, force: true });
-  return { rolloutMs: await settle(conn, urls) };
+  const t0 = Date.now();
+  if (spec.ready === 'service-rules') await waitForAffinity(c.docker, c.node, LB_SERVICE, false);
+  else await settle(c.conn, c.urls);
+  return { readyMs: Date.now() - t0, ready: spec.ready };
 }
 
 /** Undoes every fault (whichever was applied): tolerant of what is already undone, reports every error. */
-export async function restoreKind(conn: ClusterConnection, urls: string[]): Promise<void> {
+export async function restoreKind(c: KindFaultContext): Promise<void> {
   const dep = podDeployment(productionObjects());
   const errors: string[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>) => {
@@ -48,9 +89,10 @@ export async function restoreKind(conn: ClusterConnection, urls: string[]): Prom
       errors.push(`${what}: ${(e as Error).message}`);
     }
   };
-  await attempt('restore the lb Service', () => applyObjects(conn, overlayObjects(), { fieldManager: KIND_FIELD_MANAGER, force: true }));
-  await attempt('restore the Deployment', () => relinquishPodFault(conn, dep));
-  await attempt('roll out', () => settle(conn, urls));
+  await attempt('restore the lb Service', () => applyObjects(c.conn, overlayObjects(), { fieldManager: KIND_FIELD_MANAGER, force: true }));
+  await attempt('restore the Deployment', () => relinquishPodFault(c.conn, dep));
+  await attempt('roll out', () => settle(c.conn, c.urls));
+  await attempt('kube-proxy affinity back', () => waitForAffinity(c.docker, c.node, LB_SERVICE, true));
   if (errors.length) throw new Error(`restoring the kind cluster: ${errors.join('; ')}`);
 }
 
