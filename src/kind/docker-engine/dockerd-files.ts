@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../paths';
@@ -92,32 +92,6 @@ export function dockerdArgs(p: EnginePaths): string[] {
     '--ip-masq=false',
     '--ip-forward=false',
   ];
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** NUL-separated /proc/<pid>/cmdline as one string ('' when gone): PIDs are checked before every signal. */
-export function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-}
-
-/** PIDs of processes whose command line contains `needle` (containerd shims of one engine, by its exec-root). */
-export function pidsMatching(needle: string): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .map(Number)
-    .filter((pid) => pid !== process.pid && cmdline(pid).includes(needle));
 }
 
 /** Mount points under any of `dirs`, deepest first (overlay mounts, netns and shm binds of a crashed engine). */
