@@ -55,9 +55,12 @@ export async function stopKindEngineIfIdle(env = process.env): Promise<string> {
   const p = enginePaths(KIND_ENGINE);
   const s = readEngineState(p);
   if (!engineAlive(p, s)) return 'no private kind engine running';
-  const ps = await dockerRaw({ bin: env.SOCKETPROOF_DOCKER ?? 'docker', host: p.host }, ['ps', '--all', '--quiet']);
+  const d = { bin: env.SOCKETPROOF_DOCKER ?? 'docker', host: p.host };
+  const ps = await dockerRaw(d, ['ps', '--all', '--quiet']);
   const left = ps.stdout.split('\n').filter(Boolean);
   if (left.length) return `private kind engine kept: ${left.length} container(s) on it`;
+  // kind creates the `kind` network and never removes it; on our own engine nothing else uses it.
+  await dockerRaw(d, ['network', 'rm', 'kind']);
   const errors = await stopEngine(p);
   return errors.length ? `private kind engine stopped, with problems: ${errors.join('; ')}` : `private kind engine stopped (dockerd pid ${s.pid})`;
 }
