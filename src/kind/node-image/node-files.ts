@@ -71,8 +71,12 @@ provisioner: kubernetes.io/host-path
 `;
 
 /**
- * kind's containerd config, with two changes: no fuse-overlayfs proxy plugin (kind builds that snapshotter from
- * source; it is only for rootless), and the sandbox image kubeadm 1.34 names (kind's build rewrites it the same way).
+ * kind's containerd config, with three changes: no fuse-overlayfs proxy plugin (kind builds that snapshotter from
+ * source; it is only for rootless); the sandbox image kubeadm 1.34 names (kind's build rewrites it the same way); and
+ * restrict_oom_score_adj = true, as kind sets for rootless nodes: the kubelet asks for oom_score_adj -998 for static
+ * pods, lowering it needs CAP_SYS_RESOURCE, which this machine cannot grant, and runc's init then dies with "failed to
+ * update /proc/self/oom_score_adj: Permission denied" ("can't get final child's PID from pipe: EOF" in the kubelet's
+ * log). Restricted, containerd never asks for less than its own score (0 here).
  */
 export function containerdConfig(kindConfig: string): string {
   const lines = kindConfig.split('\n');
@@ -84,7 +88,10 @@ export function containerdConfig(kindConfig: string): string {
     if (skipping || /^# fuse-overlayfs/.test(line)) continue;
     out.push(line);
   }
-  return out.join('\n').replace(/sandbox_image = "[^"]*"/, `sandbox_image = "${REGISTRY}/pause:${PAUSE_VERSION}"`);
+  return out
+    .join('\n')
+    .replace(/sandbox_image = "[^"]*"/, `sandbox_image = "${REGISTRY}/pause:${PAUSE_VERSION}"`)
+    .replace(/restrict_oom_score_adj = false/, 'restrict_oom_score_adj = true');
 }
 
 /** Debian installs containerd in /usr/bin; kind's unit starts /usr/local/bin/containerd (a link is made in RUN). */
