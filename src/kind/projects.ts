@@ -56,7 +56,7 @@ export function kindProjects(namedInRunner: string[], targets: string[]): Projec
     // After the traffic specs when both run: the faults change the cluster they test.
     projects.push({
       name: 'kind-faults',
-      testMatch: 'kind/cluster-faults.spec.ts',
+      testMatch: ['kind/cluster-faults.spec.ts', 'kind/affinity-sources.spec.ts'],
       dependencies: targets.includes('kind') ? ['kind'] : ['kind-cluster'],
       timeout: 600_000,
     });

@@ -46,12 +46,13 @@ export const KIND_FAULTS: Record<KindFault, KindFaultSpec> = {
     objects: () => [{ manager: KIND_FIELD_MANAGER, objects: overlayObjects({ affinity: 'None' }) }],
     ready: 'service-rules',
     chance: {
-      pairs: ['browser-terminal@lb'],
+      pairs: ['connection-lifetime@lb', 'browser-terminal@lb'],
       reason:
         "kube-proxy's iptables mode picks an endpoint at random per TCP connection (no round robin without IPVS, which " +
-        "these VMs' kernel lacks). The probes open a new connection per request over many requests, so they always " +
-        "cross pods; Chromium keeps its polling on one keep-alive connection and opens one more for the websocket " +
-        'upgrade, which lands on the session\'s pod with probability 1/2: one page load is red or green by chance.',
+        "these VMs' kernel lacks). handshake, session-continuity and websocket-upgrade send many requests, each on a " +
+        'new connection, so they cross pods on every run (all on one pod: 2^-n); connection-lifetime is one session ' +
+        '(a handshake and an upgrade, 2-3 connections) and browser-terminal one page load (polling on a keep-alive ' +
+        "connection, one more for the upgrade): they land on the session's pod by chance (1/2 to 1/8 a run).",
     },
   },
   // The pods' nginx given a config without Upgrade forwarding: a ConfigMap mounted into the production Deployment.
