@@ -7,12 +7,18 @@
 import { expect, test } from '@playwright/test';
 import { $ } from 'zx';
 import { docker, dockerRaw } from '../../src/kind/docker-engine/cli';
-import { kindEngine } from '../../src/kind/docker-engine/kind-engine';
+import { kindEngine, stopKindEngineIfIdle } from '../../src/kind/docker-engine/kind-engine';
 import { nodeBinDir } from '../../src/kind/node-image/binaries';
 import { ensureNodeImage } from '../../src/kind/node-image/build';
 import { COREDNS_IMAGE, KUBE_VERSION, NODE_IMAGE, componentImages } from '../../src/kind/node-image/versions';
 
 test.describe.configure({ mode: 'serial' });
+
+// The kind engine is persistent (a cluster may live on it); one this file started is stopped again when idle.
+let startedHere = false;
+test.afterAll(async () => {
+  if (startedHere) console.log(`[node-image] ${await stopKindEngineIfIdle()}`);
+});
 
 test('node image: built from Go modules and Debian packages, cached by its inputs', { tag: '@kind' }, async (
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
@@ -20,6 +26,7 @@ test('node image: built from Go modules and Debian packages, cached by its input
   testInfo,
 ) => {
   const engine = await kindEngine((m) => console.log(`[node-image] ${m}`));
+  startedHere ||= engine.started;
   const r = await ensureNodeImage(engine.docker, (m) => console.log(`[node-image] ${m}`));
   testInfo.annotations.push({
     type: 'figures',
@@ -33,7 +40,9 @@ test('node image: built from Go modules and Debian packages, cached by its input
 });
 
 test('node image: containerd holds every image kubeadm v1.34.12 asks for, under its exact name', { tag: '@kind' }, async () => {
-  const { docker: d } = await kindEngine();
+  const e = await kindEngine();
+  startedHere ||= e.started;
+  const d = e.docker;
   const kubeadm = await $({ quiet: true })`${nodeBinDir()}/kubeadm config images list --kubernetes-version ${KUBE_VERSION}`;
   const wanted = kubeadm.stdout.trim().split('\n');
   expect(wanted.filter((i) => i !== COREDNS_IMAGE).sort()).toEqual(componentImages().map((i) => i.ref).sort());
@@ -46,7 +55,9 @@ test('node image: containerd holds every image kubeadm v1.34.12 asks for, under 
 });
 
 test('node image: binaries, /kind/version and the CNI are what kind and kubeadm read', { tag: '@kind' }, async () => {
-  const { docker: d } = await kindEngine();
+  const e = await kindEngine();
+  startedHere ||= e.started;
+  const d = e.docker;
   const script = [
     'cat /kind/version; echo',
     'kubelet --version',
