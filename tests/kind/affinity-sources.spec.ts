@@ -31,20 +31,20 @@ test('kind: ClientIP affinity pins each client address to one pod; without it, c
   const url = `http://${net.nodeIp}:${LB_NODE_PORT}${loadTarget('kind').appPath}`;
   const conn = await connect({ kubeconfig: kubeconfigPath(), timeoutMs: 10_000 });
   const ctx: KindFaultContext = { conn, docker, node, urls: loadTarget('kind').hops.map((h) => h.url) };
-  const describe = (m: Record<string, Record<string, number>>) =>
+  const showSpread = (m: Record<string, Record<string, number>>) =>
     Object.entries(m).map(([s, pods]) => `${s} → ${Object.entries(pods).map(([p, n]) => `${p} ×${n}`).join(', ')}`).join('; ');
   await withSourceAddresses(net, async () => {
     const healthy = await test.step(`ClientIP: ${SOURCES} client addresses × ${PER_SOURCE} requests`, () => podsPerSource(url, net.sources, PER_SOURCE));
     const pods = new Set(Object.values(healthy).flatMap((p) => Object.keys(p)));
-    testInfo.annotations.push({ type: 'figures', description: `ClientIP: ${describe(healthy)} (${pods.size} distinct pods over ${SOURCES} clients)` });
-    for (const [source, seen] of Object.entries(healthy)) expect(Object.keys(seen), `client ${source} under ClientIP affinity: ${describe(healthy)}`).toHaveLength(1);
+    testInfo.annotations.push({ type: 'figures', description: `ClientIP: ${showSpread(healthy)} (${pods.size} distinct pods over ${SOURCES} clients)` });
+    for (const [source, seen] of Object.entries(healthy)) expect(Object.keys(seen), `client ${source} under ClientIP affinity: ${showSpread(healthy)}`).toHaveLength(1);
     try {
       await test.step('make the fault: no-affinity', () => applyKindFault(ctx, 'no-affinity'));
       const none = await test.step(`None: ${SOURCES} client addresses × ${PER_SOURCE} requests`, () => podsPerSource(url, net.sources, PER_SOURCE));
-      testInfo.annotations.push({ type: 'figures', description: `no affinity: ${describe(none)}` });
+      testInfo.annotations.push({ type: 'figures', description: `no affinity: ${showSpread(none)}` });
       // One client staying on one pod over 12 new connections has probability 2^-11; all six, 2^-66.
       const crossing = Object.values(none).filter((p) => Object.keys(p).length > 1).length;
-      expect(crossing, `clients whose requests crossed pods without affinity: ${describe(none)}`).toBeGreaterThan(0);
+      expect(crossing, `clients whose requests crossed pods without affinity: ${showSpread(none)}`).toBeGreaterThan(0);
     } finally {
       await test.step('restore the cluster', () => restoreKind(ctx));
     }
