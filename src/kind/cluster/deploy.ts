@@ -9,7 +9,7 @@ import { type ClusterConnection, connect, deleteObject } from '../../k8s/client'
 import { loadTarget } from '../../targets/load';
 import { type KindCluster, clusterExists, createOrReuseCluster, loadImage } from './kind-cluster';
 import { type Docker, docker, dockerRaw, tail } from '../docker-engine/cli';
-import { kindEngine } from '../docker-engine/kind-engine';
+import { type KindEngine, kindEngine, stopKindEngineIfIdle } from '../docker-engine/kind-engine';
 import { KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from './manifests';
 import { ensurePodImage } from '../pod-image/build';
 import { requireKind } from '../prerequisites';
@@ -44,11 +44,18 @@ export async function kindUp(opts: KindUpOptions = {}): Promise<KindUp> {
     return value;
   };
   // The engine outlives this process (the cluster does): the user's (DOCKER_HOST) or the project's persistent one.
-  const d = opts.docker ?? (await step('engine', () => kindEngine(say))).docker;
-  const kind = await step('prerequisites', () => requireKind());
-  const ctx = { docker: d, kind, name: clusterName(), image: '', createdBy: opts.createdBy, onProgress: say };
-  // The node image only matters for a new cluster; choosing may build the project's own (cached: seconds).
-  if (!(await clusterExists(ctx))) ctx.image = await step('nodeImage', () => chooseNodeImage(d, say));
+  const engine = opts.docker ? undefined : await step('engine', () => kindEngine(say));
+  const d = opts.docker ?? (engine as KindEngine).docker;
+  const ctx = { docker: d, kind: '', name: clusterName(), image: '', createdBy: opts.createdBy, onProgress: say };
+  try {
+    ctx.kind = await step('prerequisites', () => requireKind());
+    // The node image only matters for a new cluster; choosing may build the project's own (cached: seconds).
+    if (!(await clusterExists(ctx))) ctx.image = await step('nodeImage', () => chooseNodeImage(d, say));
+  } catch (err) {
+    // Nothing was created on an engine this call started: stop it again rather than leave a daemon behind.
+    if (engine?.started) say(await stopKindEngineIfIdle());
+    throw err;
+  }
   const cluster = await step('cluster', () => createOrReuseCluster(ctx));
   const production = productionObjects();
   const dep = podDeployment(production);

@@ -30,6 +30,12 @@ export async function kindEngine(say: (m: string) => void = () => undefined, env
   if (engineAlive(p)) return { docker, kind: 'private', started: false };
   try {
     const e = await startDockerEngine({ name: KIND_ENGINE, persistent: true });
+    try {
+      await requireDaemon(e.docker); // the docker CLI (SOCKETPROOF_DOCKER) must reach it too
+    } catch (err) {
+      await e.stop();
+      throw err;
+    }
     say(`started the project's Docker engine for kind (dockerd pid ${e.pid}, ${e.docker.host}; npm run kind:down stops it)`);
     return { docker: e.docker, kind: 'private', started: true };
   } catch (err) {
