@@ -4,12 +4,14 @@
  * runs (the main job); `--project=<target>` or SOCKETPROOF_TARGET=<target> selects another, and `npm test` names
  * `local`, `selftest`, `unit` and `cluster`.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { projectGrep } from './fixtures/hops';
 import { allureCategories, allureEnvironment } from './src/report/allure-config';
 import { clusterNotice } from './fixtures/cluster';
-import { certificatesDir, headersFromEnv } from './fixtures/runtime';
+import { chromiumExecutable } from './src/browser/chromium';
+import { headersFromEnv } from './src/runtime/open';
+import { certificatesDir } from './src/runtime/embedded-settings';
 import { proxyFromEnv } from './src/probes/network';
 import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets/load';
 import { runNotices } from './src/targets/run-notices';
@@ -72,8 +74,7 @@ if (process.env.TEST_WORKER_INDEX === undefined && process.env.SOCKETPROOF_POD_N
   }
 }
 
-const debianChromium = '/usr/lib/chromium/chromium';
-const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
+const executablePath = chromiumExecutable();
 
 const proxy = proxyFromEnv();
 const runner = process.env.TEST_WORKER_INDEX === undefined;

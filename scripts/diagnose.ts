@@ -6,11 +6,13 @@
  * (fixes/*.yaml) that address the red causes and lint findings, best first, each with its apply-fix command.
  * Exit code: 0 all green, 1 something is red (or a lint error), 2 bad input.
  */
-import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { causes } from '../src/causes/catalogue';
 import { formatVerdictTable, runAllChecks } from '../src/checks/run-all';
-import { certificatesDir, openRuntime } from '../fixtures/runtime';
+import { chromiumExecutable } from '../src/browser/chromium';
+import { runbookUrl } from '../src/causes/runbooks';
+import { openRuntime } from '../src/runtime/open';
+import { certificatesDir } from '../src/runtime/embedded-settings';
 import { browserNetwork } from '../src/tls/browser-launch';
 import { TargetError } from '../src/targets/load';
 import { formatFixRanking, rankFixes } from '../src/fixes/rank';
@@ -31,13 +33,11 @@ try {
   console.error(`socketproof diagnose: ${error instanceof TargetError ? error.message : (error as Error).message.split('\n')[0]}`);
   process.exit(2);
 }
-const debianChromium = '/usr/lib/chromium/chromium';
-const executablePath = process.env.SOCKETPROOF_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
 // The browser trusts and reaches what the Node probes do (SOCKETPROOF_CA_FILE, the embedded HTTPS target's CA and name).
 const net = browserNetwork(runtime.target, { dir: certificatesDir, make: true });
 const browser = process.argv.includes('--no-browser')
   ? undefined
-  : await chromium.launch({ executablePath, args: ['--disable-quic', ...net.args], env: net.env });
+  : await chromium.launch({ executablePath: chromiumExecutable(), args: ['--disable-quic', ...net.args], env: net.env });
 try {
   const page = browser ? await browser.newPage({ extraHTTPHeaders: runtime.headers }) : undefined;
   const verdicts = await runAllChecks(runtime.target, { page, headers: runtime.headers, ca: runtime.ca, resolve: runtime.resolve });
@@ -45,7 +45,7 @@ try {
   console.log(formatVerdictTable(verdicts));
   const red = verdicts.filter((v) => !v.ok);
   for (const cause of new Set(red.map((v) => v.cause))) {
-    if (cause) console.log(`\n${cause}: ${causes[cause].title}\n  fix: ${causes[cause].likelyFix}\n  runbook: docs/runbooks/${cause}.md`);
+    if (cause) console.log(`\n${cause}: ${causes[cause].title}\n  fix: ${causes[cause].likelyFix}\n  runbook: ${runbookUrl(cause)}`);
   }
   const lint = lintTargetManifests(runtime.target);
   const findings = lint?.report.findings.filter((f) => f.severity !== 'info') ?? [];

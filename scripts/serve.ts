@@ -10,7 +10,7 @@
 import { findFault } from '../src/faults/traffic';
 import { loadTarget, TargetError } from '../src/targets/load';
 import { deepMerge } from '../src/topology/defaults';
-import { embeddedSettings } from '../src/topology/from-target';
+import { embeddedSettings } from '../src/runtime/embedded-settings';
 import { startTopology } from '../src/topology/topology';
 
 const args = process.argv.slice(2);

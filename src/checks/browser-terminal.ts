@@ -111,7 +111,7 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
         watch.sockets.map((s) => `${s.url}${s.upgraded ? ' (upgraded)' : ''}\n${s.frames.join('\n')}`).join('\n\n') || 'no websocket opened',
       ),
     );
-  try {
+  return v.conclude(async () => {
     const pageUrl = joinUrl(hop.url, target.appPath);
     const nav = await page.goto(pageUrl).catch((e: Error) => e);
     const navFailure = await diagnoseNavigation(nav, pageUrl, ctx);
@@ -174,9 +174,9 @@ export async function browserTerminalCheck(page: Page, ctx: CheckContext): Promi
     if (drop) return v.fail('connection-lifetime-cut', `"${command}" echoed ${nonce}, but ${drop}`);
     const notes = opened.notes.length > 0 ? ` (${opened.notes.join('; ')})` : '';
     return v.pass(`connected over websocket; "${command}" echoed ${nonce}${notes}; the terminal stayed connected for the ${target.sessionLengthMs} ms session`);
-  } finally {
+  }, async () => {
     attachFrames();
     const shot = await page.screenshot().catch(() => undefined);
     if (shot) v.attach({ name: 'terminal screenshot', contentType: 'image/png', body: shot });
-  }
+  });
 }

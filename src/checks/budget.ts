@@ -8,8 +8,9 @@
 import { REQUEST_TIMEOUT_MS } from '../probes/http';
 import type { Target } from '../targets/target';
 
+import type { CheckName } from './names';
+
 export { REQUEST_TIMEOUT_MS };
-import type { CheckName } from './registry';
 
 /** socket.io-client connect timeout of the sessions the checks open (src/checks/context.ts). */
 export const SIO_CONNECT_TIMEOUT_MS = 5_000;

@@ -29,12 +29,10 @@ import type { EngineIoProbe } from '../probes/engineio';
 import { type Exchange, headerValue } from '../probes/http';
 import { rawUpgrade } from '../probes/websocket';
 import type { Target } from '../targets/target';
+import type { Diagnosis } from './diagnosis';
 import { refusedBeforeApp } from './refused-before-app';
 
-export interface Diagnosis {
-  cause: CauseId;
-  observed: string;
-}
+export type { Diagnosis };
 
 const cacheHeaders = ['x-cache-status', 'x-cache', 'cf-cache-status', 'cdn-cache-status'];
 

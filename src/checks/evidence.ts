@@ -1,6 +1,6 @@
 /** Turns what a probe saw into report attachments, with secrets redacted on the way out. */
 import type { Exchange } from '../probes/http';
-import { redactHeaders, redactText } from '../report/redact';
+import { redactHeaders, redactText } from '../secrets/redact';
 import type { Evidence, Verdict } from '../verdict';
 import type { CauseId } from '../causes/catalogue';
 
@@ -44,8 +44,22 @@ export class VerdictBuilder {
     return this;
   }
 
+  /**
+   * Runs a check's body, then `gather` (always, also when the body returned early or threw: the evidence of a failure
+   * matters most), and returns the body's verdict with every piece of evidence attached by then.
+   */
+  async conclude(body: () => Promise<Verdict>, gather: () => void | Promise<void>): Promise<Verdict> {
+    let verdict: Verdict;
+    try {
+      verdict = await body();
+    } finally {
+      await gather();
+    }
+    return { ...verdict, evidence: [...this.evidence] };
+  }
+
   pass(observed: string): Verdict {
-    return { ok: true, check: this.check, hop: this.hop, expected: this.expected, observed, evidence: this.evidence };
+    return { ok: true, check: this.check, hop: this.hop, expected: this.expected, observed, evidence: [...this.evidence] };
   }
 
   fail(cause: CauseId, observed: string): Verdict {
@@ -56,7 +70,7 @@ export class VerdictBuilder {
       expected: this.expected,
       observed,
       cause,
-      evidence: this.evidence,
+      evidence: [...this.evidence],
     };
   }
 }

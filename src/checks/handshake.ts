@@ -22,7 +22,7 @@ export async function handshakeCheck(ctx: CheckContext): Promise<Verdict> {
   );
   const probes = [newProbe(ctx, 0), newProbe(ctx, 1)];
   const opens: OpenPacket[] = [];
-  try {
+  return v.conclude(async () => {
     for (const probe of probes) {
       const page = await probe.fetchAppPage();
       const beforeApp = failedBeforeApp(page, target);
@@ -56,8 +56,7 @@ export async function handshakeCheck(ctx: CheckContext): Promise<Verdict> {
       return v.fail(cause, `open packet ${JSON.stringify({ ...a, sid: '…' })}: ${wrong.join('; ')}`);
     }
     return v.pass(`200 open packet ${JSON.stringify({ ...a, sid: '…' })}; 2 clients, 2 distinct sids`);
-  } finally {
-    // The verdict returned above holds this builder's evidence array: what is attached here still reaches it.
+  }, () => {
     v.attach(exchangesEvidence('handshake requests', probes.flatMap((p) => p.http.exchanges)));
-  }
+  });
 }

@@ -6,10 +6,10 @@
  */
 import { engineIoCodes, parseEngineIoError } from '../causes/engineio-codes';
 import { type Exchange, headerValue } from '../probes/http';
-import { isSecretHeader } from '../report/redact';
+import { isSecretHeader } from '../secrets/redact';
 import type { Target } from '../targets/target';
 import { describeTlsFailure, isPlainHttpToHttpsAnswer } from '../tls/failure';
-import type { Diagnosis } from './diagnose';
+import type { Diagnosis } from './diagnosis';
 
 /** A 401, or a 403 whose body is not an Engine.IO error (JSON with a code, or an upgrade's plain message). */
 export function isAuthRefusal(status: number | undefined, body: string): boolean {

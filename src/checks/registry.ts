@@ -11,24 +11,38 @@ import { healthCheck } from './health';
 import { sessionContinuityCheck } from './session-continuity';
 import { websocketUpgradeCheck } from './websocket-upgrade';
 
-export type TrafficCheckName = 'handshake' | 'session-continuity' | 'websocket-upgrade' | 'connection-lifetime' | 'health';
-export type CheckName = TrafficCheckName | 'browser-terminal';
+import type { CheckName, TrafficCheckName } from './names';
+
+export type { CheckName, TrafficCheckName };
 
 export interface TrafficCheck {
   name: TrafficCheckName;
+  /** The check's name in reports (the spec's describe block). */
   title: string;
+  /** What a passing check proves, as the spec's title ("… via <hop>" is added). */
+  claim: string;
   run(ctx: CheckContext): Promise<Verdict>;
   appliesTo(hop: Hop): boolean;
-  /** Safe for production: read-only and a bounded number of requests. */
+  /** Safe for production: read-only and a bounded number of requests (tagged @smoke, run by the nightly). */
   smoke: boolean;
+  /** Allure severity of a failure. */
   severity: 'blocker' | 'critical' | 'normal';
 }
 
 export const trafficChecks: TrafficCheck[] = [
-  { name: 'handshake', title: 'Engine.IO handshake', run: handshakeCheck, appliesTo: () => true, smoke: true, severity: 'blocker' },
+  {
+    name: 'handshake',
+    title: 'Engine.IO handshake',
+    claim: 'answers the open packet the target declares',
+    run: handshakeCheck,
+    appliesTo: () => true,
+    smoke: true,
+    severity: 'blocker',
+  },
   {
     name: 'session-continuity',
-    title: 'session continuity (affinity)',
+    title: 'session continuity',
+    claim: 'every request of a session reaches its replica',
     run: sessionContinuityCheck,
     appliesTo: () => true,
     smoke: true,
@@ -37,6 +51,7 @@ export const trafficChecks: TrafficCheck[] = [
   {
     name: 'websocket-upgrade',
     title: 'WebSocket upgrade',
+    claim: 'upgrades to websocket and connects the namespace',
     run: websocketUpgradeCheck,
     appliesTo: () => true,
     smoke: true,
@@ -45,12 +60,21 @@ export const trafficChecks: TrafficCheck[] = [
   {
     name: 'connection-lifetime',
     title: 'connection lifetime',
+    claim: 'a websocket session lives the declared session length',
     run: connectionLifetimeCheck,
     appliesTo: () => true,
     smoke: true,
     severity: 'critical',
   },
-  { name: 'health', title: 'health endpoint', run: healthCheck, appliesTo: (hop) => hop.health, smoke: true, severity: 'normal' },
+  {
+    name: 'health',
+    title: 'health endpoint',
+    claim: 'answers 200 with the health JSON',
+    run: healthCheck,
+    appliesTo: (hop) => hop.health,
+    smoke: true,
+    severity: 'normal',
+  },
 ];
 
 export const allCheckNames: CheckName[] = [...trafficChecks.map((c) => c.name), 'browser-terminal'];

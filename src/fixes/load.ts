@@ -3,7 +3,7 @@
  * name (cluster checks, traffic checks, causes). Adding a fix is adding a file. Every error is one line that
  * names the file (or, for an unknown id, lists the known ones).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
@@ -12,9 +12,9 @@ import { allCheckNames, type CheckName } from '../checks/registry';
 import type { ClusterExpectation } from '../cluster/expectation';
 import { type ClusterCheckId, clusterCheckIds } from '../cluster/registry';
 import { describeRef, type K8sObject, refOf } from '../k8s/objects';
-import { projectRoot } from '../paths';
+import { PATHS, projectRoot } from '../paths';
 
-export const fixesDir = path.join(projectRoot, 'fixes');
+export const fixesDir = PATHS.fixes;
 
 export interface Fix {
   id: string;
@@ -60,12 +60,10 @@ export function parseFix(data: unknown, file: string, expectedId?: string): Fix 
   return { ...raw, addresses: raw.addresses ?? [], file };
 }
 
-function fixFile(id: string): string {
-  return path.join(fixesDir, `${id}.yaml`);
-}
-
-export function listFixes(): string[] {
-  return readdirSync(fixesDir)
+/** The fix ids in `dir` (the project's fixes/ by default; a team's own folder with --fixes-dir). */
+export function listFixes(dir: string = fixesDir): string[] {
+  if (!existsSync(dir)) throw new FixError(`--fixes-dir ${dir} does not exist`);
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.replace(/\.yaml$/, ''))
     .sort();
@@ -85,14 +83,16 @@ export function loadFixFile(file: string): Fix {
   return parseFix(data, name, path.basename(file).replace(/\.ya?ml$/, ''));
 }
 
-export function loadFix(id: string): Fix {
-  const known = listFixes();
-  if (!known.includes(id)) throw new FixError(`unknown fix "${id}": known fixes are ${known.join(', ')}`);
-  return loadFixFile(fixFile(id));
+/** A fix by id from `dir` (the project's fixes/ by default), or one line listing the known ones. */
+export function loadFix(id: string, dir: string = fixesDir): Fix {
+  const known = listFixes(dir);
+  const where = dir === fixesDir ? '' : ` in ${dir}`;
+  if (!known.includes(id)) throw new FixError(`unknown fix "${id}": known fixes${where} are ${known.join(', ') || '(none)'}`);
+  return loadFixFile(path.join(dir, `${id}.yaml`));
 }
 
 export function loadFixes(): Fix[] {
-  return listFixes().map(loadFix);
+  return listFixes().map((id) => loadFix(id));
 }
 
 const roleOfKind: Record<string, keyof ClusterExpectation['names']> = {

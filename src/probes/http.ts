@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { CauseId } from '../causes/catalogue';
-import { redactHeaders } from '../report/redact';
+import { redactHeaders } from '../secrets/redact';
 import { explainNodeError } from '../tls/explain';
 import { agentFor, type ProxySettings } from './network';
 

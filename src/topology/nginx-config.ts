@@ -1,80 +1,8 @@
 /**
- * nginx configuration: the pieces every rendered config shares, and how an nginx runs as an unprivileged per-test
- * process. Rendering is pure (settings and ports in, text out); starting nginx lives in topology.ts.
- * The pod config (and the rewrite of a user's own pod config) is in nginx-pod.ts, the load balancer in nginx-lb.ts.
+ * nginx configuration, the public face: the pod config (and the rewrite of a user's own pod config, nginx-pod.ts),
+ * the load balancer (nginx-lb.ts) and the pieces they share (nginx-common.ts). Rendering is pure (settings and ports
+ * in, text out); starting nginx lives in nginx-process.ts.
  */
-
-export { renderPodConfig, rewriteUserPodConfig } from './nginx-pod';
+export * from './nginx-common';
 export { renderLbConfig, type LbBackend } from './nginx-lb';
-
-/**
- * Where an nginx keeps its pid, logs and temp files.
- * `local`: everything under `prefix` (one directory per nginx of a topology), error log to a file AND to stderr at
- * `notice`, because "start worker process" on stderr is how the spawner knows the listen sockets are bound.
- * `production`: the in-pod layout of kind/pod/nginx.conf (writable /tmp, logs to the container's streams).
- */
-export type NginxRuntime = { kind: 'local'; prefix: string } | { kind: 'production' };
-
-export const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
-
-export function pidPath(rt: NginxRuntime): string {
-  return rt.kind === 'local' ? `${rt.prefix}/nginx.pid` : '/tmp/nginx.pid';
-}
-
-export function errorLogLines(rt: NginxRuntime): string[] {
-  return rt.kind === 'local'
-    ? [`error_log ${rt.prefix}/error.log notice;`, 'error_log stderr notice;']
-    : ['error_log stderr warn;'];
-}
-
-export function tempPathLine(rt: NginxRuntime, kind: (typeof TEMP_PATHS)[number]): string {
-  return `${kind}_temp_path ${rt.kind === 'local' ? rt.prefix : '/tmp'}/${kind};`;
-}
-
-export function accessLogPath(rt: NginxRuntime): string {
-  return rt.kind === 'local' ? `${rt.prefix}/access.log` : '/dev/stdout';
-}
-
-/** The top of every config: process, events, and the http-level runtime lines (ends inside `http {`). */
-export function header(rt: NginxRuntime): string {
-  return [
-    '# Runtime files (pid, logs, temp) in a writable directory: nginx runs unprivileged.',
-    'worker_processes 1;',
-    `pid ${pidPath(rt)};`,
-    ...errorLogLines(rt),
-    '',
-    'events {',
-    '    worker_connections 4096;',
-    '}',
-    '',
-    'http {',
-    ...TEMP_PATHS.map((k) => `    ${tempPathLine(rt, k)}`),
-    '',
-    '    # $upstream_addr shows which backend answered: the evidence for affinity and routing checks.',
-    `    log_format socketproof '$remote_addr [$time_local] "$request" $status $body_bytes_sent '`,
-    `                           'up=$upstream_addr ust=$upstream_status rt=$request_time cache=$upstream_cache_status';`,
-    `    access_log ${accessLogPath(rt)} socketproof;`,
-    '',
-    '    # Socket.IO messages (Theia: maxHttpBufferSize 1e8) travel as POST bodies while polling.',
-    '    client_max_body_size 100m;',
-    '',
-    '    # "upgrade" for WebSocket handshakes, "close" otherwise (the socket.io docs\' reverse-proxy recipe).',
-    '    map $http_upgrade $connection_upgrade {',
-    '        default upgrade;',
-    "        ''      close;",
-    '    }',
-  ].join('\n');
-}
-
-/** nginx time with millisecond precision (nginx accepts `ms`). */
-export function ms(value: number): string {
-  return `${Math.max(1, Math.round(value))}ms`;
-}
-
-/** Arguments that run nginx in the foreground under `prefix`, or only test the config (`-t -q`). */
-export function nginxArgs(prefix: string, confPath: string, testOnly = false): string[] {
-  const args = ['-p', `${prefix}/`, '-c', confPath, '-e', `${prefix}/error.log`];
-  return testOnly ? [...args, '-t', '-q'] : [...args, '-g', 'daemon off;'];
-}
-
-export const NGINX_BINARY = process.env.SOCKETPROOF_NGINX ?? '/usr/sbin/nginx';
+export { renderPodConfig, rewriteUserPodConfig } from './nginx-pod';

@@ -3,7 +3,7 @@
  * as far as Socket.IO can tell (affinity, upgrade forwarding, timeouts, a CDN cache). GKE's backend-service timeout
  * is a connection LIFETIME, which nginx cannot express: the lifetime relay between this nginx and each pod does it.
  */
-import { header, ms } from './nginx-config';
+import { header, ms } from './nginx-common';
 import type { LoadBalancerSettings } from './types';
 
 export interface LbBackend {

@@ -11,7 +11,7 @@ import {
   pidPath,
   TEMP_PATHS,
   tempPathLine,
-} from './nginx-config';
+} from './nginx-common';
 import type { PodSettings } from './types';
 
 export interface PodConfigPlace {

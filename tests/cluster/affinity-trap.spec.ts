@@ -5,7 +5,7 @@
  * live objects still have no affinity and the session checks through the load balancer stay red with
  * session-affinity; the cluster check says why. Then it is rolled back like any other fix.
  */
-import { labelTest } from '../../fixtures/report';
+import { labelTest } from '../../fixtures';
 import { clusterCheck } from '../../src/cluster/registry';
 import { getObject } from '../../src/k8s/client';
 import { liveSource } from '../../src/k8s/object-source';

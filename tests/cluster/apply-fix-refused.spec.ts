@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { labelTest } from '../../fixtures/report';
+import { labelTest } from '../../fixtures';
 import { applyObjects } from '../../src/k8s/apply';
 import { connect, getObject } from '../../src/k8s/client';
 import { startControlPlane } from '../../src/k8s/control-plane';

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { labelTest } from '../../fixtures/report';
+import { labelTest } from '../../fixtures';
 import { getObject } from '../../src/k8s/client';
 import { targetsDir } from '../../src/targets/load';
 import { backupOf, errorLine, printedRollbackArgs } from './fix-cli';

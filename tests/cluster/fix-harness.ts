@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clusterTest, type StageOptions, type Staged } from '../../fixtures/cluster';
+import { clusterTest, type Staged, type StageOptions } from '../../fixtures';
 import { loadManifestSet } from '../../src/k8s/manifests';
 import { type ClusterConnection, getObject } from '../../src/k8s/client';
 import { describeRef, type K8sObject, refOf, stripServerFields } from '../../src/k8s/objects';

@@ -8,7 +8,7 @@
  * The broken set also turns Cloud CDN on, which would mask affinity in the diagnosis: it is switched off in this
  * staging so the story is about the two fixes (cdn-off has its own specs).
  */
-import { labelTest } from '../../fixtures/report';
+import { labelTest } from '../../fixtures';
 import { loadFix } from '../../src/fixes/load';
 import { backupOf } from './fix-cli';
 import { expect, fixTest as test, intentOf } from './fix-harness';

@@ -6,9 +6,9 @@
  * - SIGKILL: nothing can run, so the journal tells. Before the backup there is none and nothing was written;
  *   from the backup on, the NEXT run of the same command finds it, restores, and stops with exit 3.
  */
-import { labelTest } from '../../fixtures/report';
 import { errorLine } from './fix-cli';
 import { expect, fixTest as test, intentOf, versionsOf } from './fix-harness';
+import { labelTest } from '../../fixtures';
 
 const steps = ['connect', 'preflight', 'backup', 'apply', 'verify'] as const;
 const beforeAnyWrite = new Set<string>(['connect', 'preflight']);

@@ -6,8 +6,7 @@
  * of "broken + every fix" turns exactly that fix's `traffic` checks red, with one of the causes it addresses.
  */
 import type { Page } from '@playwright/test';
-import { attachVerdict, type ClusterWorker, clusterTest as test, expect, labelTest, type Staged } from '../../fixtures';
-import { attachTopology } from '../../fixtures/runtime';
+import { attachTopology, attachVerdict, clusterTest as test, type ClusterWorker, expect, labelTest, type Staged } from '../../fixtures';
 import { applicablePairs } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { type Fix, fixObjects, loadFixes } from '../../src/fixes/load';

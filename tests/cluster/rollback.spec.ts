@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { labelTest } from '../../fixtures/report';
+import { labelTest } from '../../fixtures';
 import { deleteObject, serverSideApply } from '../../src/k8s/client';
 import { backupOf, errorLine } from './fix-cli';
 import { expect, type FixHarness, fixTest as test, intentOf, versionsOf } from './fix-harness';

@@ -5,7 +5,7 @@
  * ClientIP): every client stays on one pod. With the no-affinity fault: clients' requests cross pods. How the
  * clients spread over the pods is reported as a figure (a random choice per client, not asserted).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { connect } from '../../src/k8s/client';
 import { podsPerSource, kindNetwork, withSourceAddresses } from '../../src/kind/cluster/client-sources';
 import { applyKindFault, type KindFaultContext, restoreKind } from '../../src/kind/cluster/faults';

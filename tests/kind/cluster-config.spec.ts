@@ -3,7 +3,7 @@
  * command line; its host ports, targets/kind.yaml's URLs and the overlay's node ports are one path per hop; the
  * cluster name cannot collide; the production Deployment names the two containers the pod image stands in for.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { overlayObjects, podDeployment, productionObjects } from '../../src/kind/cluster/manifests';
 import { clusterName, DEFAULT_NODE_IMAGE, nodeImage, portMappings, readClusterConfig } from '../../src/kind/settings';
 import { loadTarget } from '../../src/targets/load';

@@ -4,7 +4,7 @@
  * every hop (and Chromium), the verdicts must equal faults/traffic.yaml for the hops kind has, and the
  * cluster is restored afterwards, also when the comparison failed.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { applicablePairs } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { connect } from '../../src/k8s/client';

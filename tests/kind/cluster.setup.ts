@@ -3,7 +3,7 @@
  * the `kind` project's specs run. A missing prerequisite fails here with its one message (what to install, the
  * local target instead), so the kind specs do not run at all rather than fail one by one.
  */
-import { test as setup } from '@playwright/test';
+import { test as setup } from '../../fixtures/base';
 import { kindUp } from '../../src/kind/cluster/deploy';
 import { PrerequisiteError } from '../../src/kind/prerequisites';
 

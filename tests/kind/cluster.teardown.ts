@@ -5,7 +5,7 @@
  * that engine and proves nothing is left: no node container, no `kind` network and its host bridge, no dockerd or
  * containerd process, no mount under the engine's directories.
  */
-import { expect, test as teardown } from '@playwright/test';
+import { expect, test as teardown } from '../../fixtures/base';
 import { clusterExists, createdBy, deleteCluster } from '../../src/kind/cluster/kind-cluster';
 import { dockerRaw } from '../../src/kind/docker-engine/cli';
 import { enginePaths } from '../../src/kind/docker-engine/dockerd-files';

@@ -13,7 +13,7 @@ import { startContainerTopology } from '../../src/kind/containers/container-topo
 import { tagAsDeploymentImages } from '../../src/kind/cluster/deploy';
 import { docker as dockerCli, dockerRaw, publishedPort, removeAll } from '../../src/kind/docker-engine/cli';
 import { podDeployment, productionObjects } from '../../src/kind/cluster/manifests';
-import { redactText } from '../../src/report/redact';
+import { redactText } from '../../src/secrets/redact';
 import { loadTarget } from '../../src/targets/load';
 import { healthySettings } from '../../src/topology/defaults';
 import { containerTest as test, expect } from './engine-fixture';

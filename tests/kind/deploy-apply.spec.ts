@@ -5,7 +5,7 @@
  * exactly as the manifests say (drift stays green), and a rollout that cannot happen (no controllers run here)
  * ends at its deadline with the pods' story. Needs the control plane binaries (docs/control-plane.md).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { MANIFEST_FIELD_MANAGER, applyObjects } from '../../src/k8s/apply';
 import { connect, getObject, serverSideApply } from '../../src/k8s/client';
 import { BUILD_COMMAND, controlPlaneBinaries, startControlPlane } from '../../src/k8s/control-plane';

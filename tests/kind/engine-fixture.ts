@@ -3,7 +3,7 @@
  * stopped at teardown even when a test failed) and, for the specs that run pods, the pod image built on it. The
  * figures (engine start, image steps) go to the output: they are what a user waits for on a cold machine.
  */
-import { test as base } from '@playwright/test';
+import { test as base } from '../../fixtures/base';
 import { acquireEngine, type EngineHandle } from '../../src/kind/docker-engine/acquire';
 import { ensurePodImage, type PodImage } from '../../src/kind/pod-image/build';
 

@@ -4,7 +4,7 @@
  * exactly those names (CoreDNS excepted, and said), every Kubernetes binary reports v1.34.12, and /kind/version is
  * what kind reads. Runs in the `kind-node-image` project, before the kind cluster is created from the image.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
 import { docker, dockerRaw } from '../../src/kind/docker-engine/cli';
 import { kindEngine, stopKindEngineIfIdle } from '../../src/kind/docker-engine/kind-engine';

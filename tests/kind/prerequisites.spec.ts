@@ -7,7 +7,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
 import { explainCreateFailure, KindError } from '../../src/kind/cluster/kind-cluster';
 import {

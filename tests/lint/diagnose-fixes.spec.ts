@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { loadFixes } from '../../src/fixes/load';
 import { formatFixRanking, rankFixes } from '../../src/fixes/rank';
 import { loadFaults } from '../../src/faults/traffic';

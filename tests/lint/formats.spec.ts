@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { Ajv } from 'ajv';
 import { formatJson } from '../../src/lint/format/json';
 import { formatSarif } from '../../src/lint/format/sarif';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { resolveIncludes } from '../../src/lint/nginx/includes';
 import { selectLocation } from '../../src/lint/nginx/locations';
 import { type NginxDirective, parseNginx } from '../../src/lint/nginx/parser';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { loadFaults } from '../../src/faults/traffic';
 import { projectRoot } from '../../src/paths';
 import { deepMerge, healthySettings } from '../../src/topology/defaults';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { controllers, hintFor, isWatched, nearest } from '../../src/lint/k8s/registry';
 import { rules } from '../../src/lint/rules';
 import { loadFix } from '../../src/fixes/load';

@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { ruleIds } from '../../src/lint/rules';
 import { fixtureEntry, fixtureOptions, key, lint, markers, ruleFixturesDir } from './harness';
 

@@ -6,7 +6,7 @@
  * (The healthy counterpart, the right token, is in company-ca.spec.ts.)
  */
 import { randomBytes } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { companyPki, filesContaining, smokeChecks, smokeRemote, verdictOf, withLoadBalancer } from './remote-https';
 
 test('a 401 from the load balancer is auth-rejected on every check, naming the variable; no token is written', { tag: '@selftest' }, async () => {

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
 import { freshRunEnv } from '../../src/runner-env';
 import { companyIssuer, companyPki, filesContaining, smokeChecks, smokeRemote, verdictOf, withLoadBalancer } from './remote-https';

@@ -3,8 +3,7 @@
  * Chromium), every check runs on every hop, and the verdicts must equal the matrix: the listed pairs red with the
  * listed cause, every other pair green. These assert verdicts and causes; nothing here is "expected to fail".
  */
-import { attachTopology } from '../../fixtures/runtime';
-import { attachVerdict, expect, labelTest, test } from '../../fixtures';
+import { attachTopology, attachVerdict, expect, labelTest, test } from '../../fixtures';
 import { allChecksTimeoutMs } from '../../src/checks/budget';
 import { applicablePairs, checksOnHop } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';

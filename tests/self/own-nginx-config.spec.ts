@@ -6,14 +6,13 @@
 import path from 'node:path';
 import { $ } from 'zx';
 import { freshRunEnv } from '../../src/runner-env';
-import { attachTopology } from '../../fixtures/runtime';
-import { attachVerdict, expect, labelTest, test } from '../../fixtures';
+import { attachTopology, attachVerdict, expect, labelTest, test } from '../../fixtures';
 import { allChecksTimeoutMs } from '../../src/checks/budget';
 import { applicablePairs, checksOnHop } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { loadTarget, parseTarget, withHopUrls } from '../../src/targets/load';
 import type { Target } from '../../src/targets/target';
-import { embeddedSettings } from '../../src/topology/from-target';
+import { embeddedSettings } from '../../src/runtime/embedded-settings';
 import { startTopology } from '../../src/topology/topology';
 
 const configs = path.join(import.meta.dirname, 'user-configs');

@@ -10,11 +10,11 @@
  * Each scenario holds production's 45 s session (longer than the 30 s cap): about a minute and a half each.
  */
 import { randomBytes } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { loadTarget } from '../../src/targets/load';
 import { requireBuiltTheia } from '../../src/theia/paths';
 import { type DeepPartial, healthySettings } from '../../src/topology/defaults';
-import { appSettings } from '../../src/topology/from-target';
+import { appSettings } from '../../src/runtime/embedded-settings';
 import { startTopology } from '../../src/topology/topology';
 import type { LoadBalancerSettings } from '../../src/topology/types';
 import { companyPki, filesContaining, type SmokeRun, smokeChecks, smokeRemote, verdictOf } from './remote-https';

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
 import { freshRunEnv } from '../../src/runner-env';
 import { startConnectProxy } from '../../src/testing/connect-proxy';

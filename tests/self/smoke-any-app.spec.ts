@@ -8,13 +8,13 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
 import { checkTimeoutMs } from '../../src/checks/budget';
 import { freshRunEnv } from '../../src/runner-env';
 import { parseTarget, loadTarget } from '../../src/targets/load';
 import { adhocTargetData } from '../../src/targets/adhoc';
-import { embeddedSettings } from '../../src/topology/from-target';
+import { embeddedSettings } from '../../src/runtime/embedded-settings';
 import { startTopology } from '../../src/topology/topology';
 
 async function smokeAgainst(targetName: string, fault: string | undefined, args: string[]) {

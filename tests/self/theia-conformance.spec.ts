@@ -9,8 +9,7 @@
  * cores, and the whole table (fault × check × hop: mock, theia) is printed and attached at the end, as one piece.
  * SOCKETPROOF_CONFORMANCE_FAULTS=<id,id> runs a subset while working on one fault.
  */
-import { attachTopology } from '../../fixtures/runtime';
-import { attachVerdict, expect, labelTest, test } from '../../fixtures';
+import { attachTopology, attachVerdict, expect, labelTest, test } from '../../fixtures';
 import { allChecksTimeoutMs, RUNNER_CAP_MS } from '../../src/checks/budget';
 import { browserTerminalCheckName } from '../../src/checks/browser-terminal';
 import { checksOnHop } from '../../src/checks/registry';
@@ -27,7 +26,7 @@ import { faultsFor } from '../../src/faults/traffic';
 import { loadTarget, withHopUrls } from '../../src/targets/load';
 import { requireBuiltTheia } from '../../src/theia/paths';
 import { deepMerge, healthySettings } from '../../src/topology/defaults';
-import { appSettings } from '../../src/topology/from-target';
+import { appSettings } from '../../src/runtime/embedded-settings';
 import { startTopology } from '../../src/topology/topology';
 
 /** Two real Theia backends on busy cores (src/topology/real-theia.ts allows 90 s), nginx, the relays. */

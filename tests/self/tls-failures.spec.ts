@@ -3,7 +3,7 @@
  * certificate (from a trusted CA) that does not name the host asked for, and plain HTTP sent to the load balancer's
  * HTTPS port (nginx answers 400 "The plain HTTP request was sent to HTTPS port" — never read as an Engine.IO 400).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { companyPki, smokeChecks, smokeRemote, verdictOf, withLoadBalancer } from './remote-https';
 
 test.describe('TLS failures', () => {

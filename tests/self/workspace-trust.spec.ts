@@ -6,14 +6,13 @@
  * the authors" — on Theia 1.74.1 that wrote a trusted folder into the user's settings on the server (seen in the
  * frames) — so that driver refuses to type, with a line that names the `theia` driver.
  */
-import { attachTopology } from '../../fixtures/runtime';
-import { attachVerdict, expect, labelTest, test } from '../../fixtures';
+import { attachTopology, attachVerdict, expect, labelTest, test } from '../../fixtures';
 import { browserTerminalCheck } from '../../src/checks/browser-terminal';
 import { checkTimeoutMs } from '../../src/checks/budget';
 import { targetAtHop } from '../../src/targets/hop-paths';
 import { loadTarget, withHopUrls } from '../../src/targets/load';
 import type { Target } from '../../src/targets/target';
-import { appSettings } from '../../src/topology/from-target';
+import { appSettings } from '../../src/runtime/embedded-settings';
 import { healthySettings } from '../../src/topology/defaults';
 import { startTopology } from '../../src/topology/topology';
 

@@ -6,8 +6,7 @@
  * test and the checks.
  */
 import * as allure from 'allure-js-commons';
-import { labelTest, expectPass } from '../../fixtures/report';
-import { runtimeTest } from '../../fixtures/runtime';
+import { expectPass, labelTest, runtimeTest } from '../../fixtures';
 import { clusterExpectation } from '../../src/cluster/expectation';
 import { clusterCheck, clusterCheckIds } from '../../src/cluster/registry';
 import { CONNECTION_TAG, NOT_RUN_TAG, targetClusterAccess } from '../../src/cluster/target-access';

@@ -3,7 +3,7 @@
  * fault's realTheia entry names it, otherwise UNEXPLAINED; a documented difference the run did not show is stale.
  * And the matrix itself: every realTheia entry says why.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { compareWithMock, formatConformanceTable, staleDifferences, summarize } from '../../src/faults/conformance';
 import { type Fault, loadFaults } from '../../src/faults/traffic';
 

@@ -16,7 +16,7 @@ import {
   NetworkingV1Api,
   type V1SelfSubjectAccessReview,
 } from '@kubernetes/client-node';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import {
   BUILD_COMMAND,
   type ControlPlane,

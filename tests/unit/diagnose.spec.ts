@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { engineIoCodes, parseEngineIoError } from '../../src/causes/engineio-codes';
 import { diagnoseExchange } from '../../src/checks/diagnose';
 import type { Exchange } from '../../src/probes/http';

@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { loadClusterBreaks } from '../../src/faults/manifests';
 import { faultsFor, loadFaults } from '../../src/faults/traffic';
 import { PATHS } from '../../src/paths';

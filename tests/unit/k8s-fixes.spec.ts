@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { clusterExpectation } from '../../src/cluster/expectation';
 import { runClusterChecks } from '../../src/cluster/registry';
 import { FixError, fixObjects, listFixes, loadFix, loadFixes, loadFixFile } from '../../src/fixes/load';

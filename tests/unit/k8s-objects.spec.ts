@@ -4,7 +4,7 @@
  * Ingress API says, and the CRD carries the bounds the real API has.
  */
 import { ApiException } from '@kubernetes/client-node';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { matchLength, routeFor } from '../../src/cluster/ingress';
 import { diffObjects, formatDiff, missingFields } from '../../src/k8s/diff';
 import { toClusterError } from '../../src/k8s/errors';

@@ -2,7 +2,7 @@
  * Manifests → local topology: only what the GKE load balancer reads counts. The Service's sessionAffinity is
  * ignored (kubernetes#53886), timeoutSec defaults to GKE's 30 s, durations scale by Theia's 1/60.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { loadManifestSet } from '../../src/k8s/manifests';
 import { objectsSource } from '../../src/k8s/object-source';
 import { type ObjectPatch, patchObjects } from '../../src/k8s/objects';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { checkHandshake } from '../../src/topology/mock-theia/gate';

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { pairTag } from '../../src/checks/registry';
 import { clusterCheckIds } from '../../src/cluster/registry';
 import { CONNECTION_TAG, NOT_RUN_TAG, targetClusterAccess, targetClusterTags } from '../../src/cluster/target-access';

@@ -3,7 +3,7 @@
  * tried on real processes (sh, sleep) rather than mocks of process.kill.
  */
 import { spawn } from 'node:child_process';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { commandLine, endProcess, pidAlive, pidRuns, pidsMatching, startTime, waitUntilGone } from '../../src/os/process';
 
 /** Starts `sh -c script` in its own process group; resolves with its PID and the first line it prints. */

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { formatExchange } from '../../src/checks/evidence';
-import { redactHeaders, redactText } from '../../src/report/redact';
+import { redactHeaders, redactText } from '../../src/secrets/redact';
 
 test.describe('redaction', () => {
   test('credential headers are hidden, cookie names kept', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { targetAtHop } from '../../src/targets/hop-paths';
 import { loadTarget, loadTargetFile, TargetError, withHopUrls } from '../../src/targets/load';
 

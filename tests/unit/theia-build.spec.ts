@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { appHash, buildTheiaApp } from '../../src/theia/build';
 import { theiaAppPaths } from '../../src/theia/paths';
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { diagnoseExchange, failedBeforeApp } from '../../src/checks/diagnose';
 import { isAuthRefusal } from '../../src/checks/refused-before-app';
 import type { Exchange } from '../../src/probes/http';

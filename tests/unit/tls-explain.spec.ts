@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { HttpClient } from '../../src/probes/http';
 import { startConnectProxy } from '../../src/testing/connect-proxy';
 import { explainChromiumError } from '../../src/tls/explain';

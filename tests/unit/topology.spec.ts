@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { healthySettings } from '../../src/topology/defaults';
 import { startLifetimeRelay } from '../../src/topology/lifetime-relay';
 import { spawnManaged } from '../../src/os/managed-process';

@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../../fixtures/base';
 import { evaluate, workflowStep } from '../self/workflow-step';
 
 const contexts = { secrets: { A: 'a-value' }, inputs: {}, github: { sha: 'abc' } };

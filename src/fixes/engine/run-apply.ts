@@ -5,12 +5,11 @@
  */
 import { fixFieldManager } from '../../k8s/apply';
 import { type ClusterConnection, describeConnection, serverSideApply } from '../../k8s/client';
-import { fixObjects } from '../load';
+import { fixObjects, loadFix } from '../load';
 import { type Backup, shortPath, writeBackup } from './backup';
 import { FixApi } from './fix-api';
 import { InterruptGate } from './interrupt';
 import { clearJournal, journalFileFor, type JournalStep, writeJournal } from './journal';
-import { loadFixFrom } from './load-fix';
 import type { ApplyFixOptions } from './options';
 import { ExitCode, Interrupted, oneLine, Refused, Stop } from './outcome';
 import { preflight } from './preflight';
@@ -43,7 +42,7 @@ export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOut
     const { target, expect } = expectationFor(opts);
     const fix = (() => {
       try {
-        const f = loadFixFrom(opts.fixId, opts.fixesDir);
+        const f = loadFix(opts.fixId, opts.fixesDir);
         return { fix: f, objects: fixObjects(f, expect) };
       } catch (e) {
         throw asRefused(e);

@@ -6,8 +6,8 @@
 import { findFault } from '../faults/traffic';
 import type { Target } from '../targets/target';
 import { ensureCertificates } from '../tls/certificates';
-import { deepMerge, type DeepPartial, healthySettings } from './defaults';
-import type { TopologySettings } from './types';
+import { deepMerge, type DeepPartial, healthySettings } from '../topology/defaults';
+import type { TopologySettings } from '../topology/types';
 
 export const certificatesDir = '.cache/tls';
 
