@@ -3,11 +3,11 @@
  * the Deployment's rollout (and its pods' states: ErrImageNeverPull, CrashLoopBackOff…), the `pod-nginx` hop's
  * label on one ready pod, and the host URLs answering through kind's port mappings.
  */
-import { serverSideApply, type ClusterConnection } from '../k8s/client';
-import type { K8sObject } from '../k8s/objects';
+import { serverSideApply, type ClusterConnection } from '../../k8s/client';
+import type { K8sObject } from '../../k8s/objects';
 import type { DeploymentRef } from './manifests';
 import { HOP_LABEL, KIND_FIELD_MANAGER } from './manifests';
-import { KindError } from './cluster';
+import { KindError } from './kind-cluster';
 
 interface PodStatus {
   metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };

@@ -7,20 +7,10 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Docker } from './docker';
-import {
-  cmdline,
-  daemonConfig,
-  dockerdArgs,
-  type EnginePaths,
-  enginePaths,
-  mountsUnder,
-  pidAlive,
-  pidsMatching,
-  runcWrapperScript,
-  unmountAll,
-} from './engine-files';
-import { requireEngineTools } from './prerequisites';
+import type { Docker } from './cli';
+import { commandLineText as cmdline, endProcess, pidAlive, pidsMatching, signalPid as signal } from '../../os/process';
+import { daemonConfig, dockerdArgs, type EnginePaths, enginePaths, mountsUnder, runcWrapperScript, unmountAll } from './dockerd-files';
+import { requireEngineTools } from '../prerequisites';
 
 export interface EngineState {
   pid: number;
@@ -109,11 +99,8 @@ export async function startDockerEngine(opts: { name: string; persistent?: boole
 export async function stopEngine(p: EnginePaths): Promise<string[]> {
   const s = readEngineState(p);
   if (engineAlive(p, s)) {
-    signal(s.pid, 'SIGTERM');
-    const deadline = Date.now() + 30_000;
-    while (pidAlive(s.pid) && Date.now() < deadline) await sleep(100);
-    if (pidAlive(s.pid)) signal(s.pid, 'SIGKILL');
-    while (pidAlive(s.pid)) await sleep(50);
+    // dockerd alone (not its group): it stops its containers and its containerd itself on SIGTERM.
+    await endProcess(s.pid, { graceMs: 30_000, killWaitMs: 10_000, scope: 'pid' });
   }
   const errors = cleanupLeftovers(p);
   rmSync(p.state, { force: true });
@@ -153,15 +140,7 @@ function logTail(p: EnginePaths): string {
   }
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
-  }
-}
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function once(fn: () => Promise<unknown>): () => Promise<void> {
   let p: Promise<void> | undefined;

@@ -9,13 +9,13 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type LifetimeRelay, startLifetimeRelay } from '../topology/lifetime-relay';
-import { NGINX_BINARY, nginxArgs } from '../topology/nginx-config';
-import { renderLbConfig } from '../topology/nginx-lb';
-import { freePort } from '../os/ports';
-import { lastLines, type ManagedProcess, spawnManaged } from '../os/managed-process';
-import type { RenderedConfig, TopologySettings } from '../topology/types';
-import type { Docker } from './docker';
+import { type LifetimeRelay, startLifetimeRelay } from '../../topology/lifetime-relay';
+import { NGINX_BINARY, nginxArgs } from '../../topology/nginx-config';
+import { renderLbConfig } from '../../topology/nginx-lb';
+import { freePort } from '../../os/ports';
+import { lastLines, type ManagedProcess, spawnManaged } from '../../os/managed-process';
+import type { RenderedConfig, TopologySettings } from '../../topology/types';
+import type { Docker } from '../docker-engine/cli';
 import { type PodContainers, startPodContainers } from './pod-containers';
 
 export interface ContainerTopology {

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { projectRoot } from '../paths';
-import { type Docker, DockerError, docker, dockerRaw, imageExists, tail } from './docker';
+import { projectRoot } from '../../paths';
+import { type Docker, DockerError, docker, dockerRaw, imageExists, tail } from '../docker-engine/cli';
 import { baseHash, ensureBaseTarball, imageCacheDir } from './rootfs';
 
 export const IMAGE_REPO = 'socketproof/theia-pod';

@@ -6,9 +6,9 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadCrds, loadManifestFile, loadManifestSet } from '../k8s/manifests';
-import type { K8sObject } from '../k8s/objects';
-import { projectRoot } from '../paths';
+import { loadCrds, loadManifestFile, loadManifestSet } from '../../k8s/manifests';
+import type { K8sObject } from '../../k8s/objects';
+import { projectRoot } from '../../paths';
 
 export const overlayDir = path.join(projectRoot, 'kind', 'manifests-kind');
 export const KIND_FIELD_MANAGER = 'socketproof-kind';

@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { $ } from 'zx';
-import { tail } from './docker';
-import { PrerequisiteError } from './prerequisites';
-import { KIND_VERSION, kindBinaryPath } from './settings';
+import { tail } from '../docker-engine/cli';
+import { PrerequisiteError } from '../prerequisites';
+import { KIND_VERSION, kindBinaryPath } from '../settings';
 
 export function goBinary(env = process.env): string | undefined {
   const candidates = [env.GO, ...(env.PATH ?? '').split(':').map((d) => path.join(d, 'go')), '/usr/local/go/bin/go'];

@@ -6,9 +6,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
-import { type Docker, dockerEnv, dockerRaw, tail } from './docker';
-import { PrerequisiteError, nodeImageError } from './prerequisites';
-import { clusterConfigFile, kubeconfigPath, portMappings, statePath } from './settings';
+import { type Docker, dockerEnv, dockerRaw, tail } from '../docker-engine/cli';
+import { PrerequisiteError, nodeImageError } from '../prerequisites';
+import { clusterConfigFile, kubeconfigPath, portMappings, statePath } from '../settings';
 
 export interface KindCluster {
   name: string;

@@ -4,16 +4,18 @@
  * (production set unchanged + kind overlay, server-side apply), rollout, the pod-nginx hop label, and the host
  * URLs answering. Each step is timed; each failure is one message.
  */
-import { MANIFEST_FIELD_MANAGER, applyObjects } from '../k8s/apply';
-import { type ClusterConnection, connect, deleteObject } from '../k8s/client';
-import { loadTarget } from '../targets/load';
-import { type KindCluster, createOrReuseCluster, loadImage } from './cluster';
-import { type Docker, defaultDocker, docker, dockerRaw, tail } from './docker';
+import { MANIFEST_FIELD_MANAGER, applyObjects } from '../../k8s/apply';
+import { type ClusterConnection, connect, deleteObject } from '../../k8s/client';
+import { loadTarget } from '../../targets/load';
+import { type KindCluster, clusterExists, createOrReuseCluster, loadImage } from './kind-cluster';
+import { type Docker, docker, dockerRaw, tail } from '../docker-engine/cli';
+import { type KindEngine, kindEngine, stopKindEngineIfIdle } from '../docker-engine/kind-engine';
 import { KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from './manifests';
-import { ensurePodImage } from './pod-image';
-import { requireDaemon, requireKind } from './prerequisites';
+import { ensurePodImage } from '../pod-image/build';
+import { requireKind } from '../prerequisites';
 import { labelHopPod, listPods, waitForRollout, waitForUrls } from './rollout';
-import { clusterName, nodeImage } from './settings';
+import { clusterName } from '../settings';
+import { chooseNodeImage } from './node-image-choice';
 
 export interface KindUpOptions {
   docker?: Docker;
@@ -41,12 +43,19 @@ export async function kindUp(opts: KindUpOptions = {}): Promise<KindUp> {
     timings[name] = Date.now() - t0;
     return value;
   };
-  const d = opts.docker ?? defaultDocker();
-  const kind = await step('prerequisites', async () => {
-    await requireDaemon(d);
-    return requireKind();
-  });
-  const ctx = { docker: d, kind, name: clusterName(), image: nodeImage(), createdBy: opts.createdBy, onProgress: say };
+  // The engine outlives this process (the cluster does): the user's (DOCKER_HOST) or the project's persistent one.
+  const engine = opts.docker ? undefined : await step('engine', () => kindEngine(say));
+  const d = opts.docker ?? (engine as KindEngine).docker;
+  const ctx = { docker: d, kind: '', name: clusterName(), image: '', createdBy: opts.createdBy, onProgress: say };
+  try {
+    ctx.kind = await step('prerequisites', () => requireKind());
+    // The node image only matters for a new cluster; choosing may build the project's own (cached: seconds).
+    if (!(await clusterExists(ctx))) ctx.image = await step('nodeImage', () => chooseNodeImage(d, say));
+  } catch (err) {
+    // Nothing was created on an engine this call started: stop it again rather than leave a daemon behind.
+    if (engine?.started) say(await stopKindEngineIfIdle());
+    throw err;
+  }
   const cluster = await step('cluster', () => createOrReuseCluster(ctx));
   const production = productionObjects();
   const dep = podDeployment(production);

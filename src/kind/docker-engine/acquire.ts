@@ -4,10 +4,10 @@
  * suite on the same checkout) is left alone: this run then gets an engine of its own, whose data it deletes.
  */
 import { rmSync } from 'node:fs';
-import { type Docker, defaultDocker, dockerRaw } from './docker';
-import { EngineBusyError, startDockerEngine } from './engine';
-import { enginePaths } from './engine-files';
-import { requireDaemon } from './prerequisites';
+import { type Docker, defaultDocker, dockerRaw } from './cli';
+import { EngineBusyError, startDockerEngine } from './dockerd';
+import { enginePaths } from './dockerd-files';
+import { requireDaemon } from '../prerequisites';
 
 export interface EngineHandle {
   docker: Docker;

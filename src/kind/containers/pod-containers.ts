@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../paths';
-import { renderPodConfig } from '../topology/nginx-pod';
-import type { RenderedConfig, TopologySettings } from '../topology/types';
-import { type Docker, docker, dockerRaw, publishedPort, removeAll, tail } from './docker';
+import { projectRoot } from '../../paths';
+import { renderPodConfig } from '../../topology/nginx-pod';
+import type { RenderedConfig, TopologySettings } from '../../topology/types';
+import { type Docker, docker, dockerRaw, publishedPort, removeAll, tail } from '../docker-engine/cli';
 
 export const POD_NGINX_PORT = 8080;
 export const POD_THEIA_PORT = 3000;
