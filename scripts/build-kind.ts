@@ -1,9 +1,9 @@
 /**
- * Builds the kind CLI from the Go module proxy into .cache/bin/kind (src/kind/kind-binary.ts).
+ * Builds the kind CLI from the Go module proxy into .cache/bin/kind (src/kind/cluster/kind-binary.ts).
  *
  *   npx tsx scripts/build-kind.ts [--force]     (npm run kind:build)
  */
-import { buildKind } from '../src/kind/kind-binary';
+import { buildKind } from '../src/kind/cluster/kind-binary';
 import { PrerequisiteError } from '../src/kind/prerequisites';
 
 try {

@@ -4,8 +4,8 @@
  *
  *   npx tsx scripts/build-pod-image.ts          (npm run kind:image)
  */
-import { defaultDocker } from '../src/kind/docker';
-import { ensurePodImage } from '../src/kind/pod-image';
+import { defaultDocker } from '../src/kind/docker-engine/cli';
+import { ensurePodImage } from '../src/kind/pod-image/build';
 import { PrerequisiteError, requireDaemon } from '../src/kind/prerequisites';
 
 const say = (m: string) => console.log(`[pod-image] ${m}`);

@@ -1,12 +1,12 @@
 /**
- * The project's private Docker engine (src/kind/engine.ts), for use by hand: on a machine with no Docker daemon
+ * The project's private Docker engine (src/kind/docker-engine/dockerd.ts), for use by hand: on a machine with no Docker daemon
  * (these VMs), `start` runs Debian's dockerd on its own socket and prints the DOCKER_HOST to export; kind-up and
  * build-pod-image then use it. The container specs start and stop their own engine and never touch this one.
  *
  *   npx tsx scripts/docker-engine.ts start|stop|status      (npm run docker:start / docker:stop)
  */
-import { enginePaths } from '../src/kind/engine-files';
-import { EngineBusyError, engineAlive, readEngineState, startDockerEngine, stopEngine } from '../src/kind/engine';
+import { enginePaths } from '../src/kind/docker-engine/dockerd-files';
+import { EngineBusyError, engineAlive, readEngineState, startDockerEngine, stopEngine } from '../src/kind/docker-engine/dockerd';
 import { PrerequisiteError } from '../src/kind/prerequisites';
 
 const NAME = 'cli';

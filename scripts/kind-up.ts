@@ -1,12 +1,12 @@
 /**
- * Brings the kind target up (src/kind/deploy.ts): creates the cluster socketproof-<hash of this checkout> or
+ * Brings the kind target up (src/kind/cluster/deploy.ts): creates the cluster socketproof-<hash of this checkout> or
  * reuses it, builds and loads the pod image, applies the manifests, waits for the rollout, and prints where the
  * target answers. A second run reuses everything and takes seconds. Uses the Docker engine DOCKER_HOST names.
  *
  *   npx tsx scripts/kind-up.ts [--image <node image>]     (npm run kind:up -- --image …)
  *   SOCKETPROOF_KIND_NODE_IMAGE=<image>  the same setting (default: Kubernetes 1.34, see src/kind/settings.ts)
  */
-import { kindUp } from '../src/kind/deploy';
+import { kindUp } from '../src/kind/cluster/deploy';
 import { PrerequisiteError } from '../src/kind/prerequisites';
 
 const imageFlag = process.argv.indexOf('--image');

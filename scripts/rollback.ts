@@ -3,6 +3,7 @@
  * back. See docs/apply-and-rollback.md.
  *
  *   npx tsx scripts/rollback.ts .cache/backups/<stamp>-<fix>-<id>.json [--kubeconfig K] [--context C]
+ *   npx tsx scripts/rollback.ts <fix-id>          the newest backup of that fix in .cache/backups/
  *
  * The kubeconfig and context default to the ones the backup was taken with. Exit codes: 0 restored and
  * verified; 1 the restore failed or left differences (run it again); 2 bad input or refused, nothing changed;

@@ -16,6 +16,7 @@ import { $ } from 'zx';
 import { stringify } from 'yaml';
 import { freshRunEnv } from '../src/runner-env';
 import { type AdhocFlags, adhocTargetData } from '../src/targets/adhoc';
+import { playgroundVars } from '../src/playground/target-url';
 import { projectRoot } from '../src/paths';
 import { loadTarget, TargetError } from '../src/targets/load';
 
@@ -94,11 +95,13 @@ try {
   if (!url && flags.size > 0) throw new TargetError(`${[...flags.keys()].join(' ')} only apply with --url`);
   const targetRef = url ? adhocTarget(flags) : (named as string);
   const target = loadTarget(targetRef);
+  // The playground's URL (and whether one runs at all) is settled here, once: one line when there is none.
+  const extra = await playgroundVars(target);
   console.log(`socketproof smoke: ${target.name} (${target.hops.map((h) => h.name).join(', ')}), @smoke checks only`);
   const run = await $({
     nothrow: true,
     stdio: 'inherit',
-    env: freshRunEnv({ SOCKETPROOF_TARGET: targetRef }),
+    env: freshRunEnv({ ...extra, SOCKETPROOF_TARGET: targetRef }),
   })`npx playwright test --project=${target.name} --grep @smoke`;
   if (url) rmSync(path.dirname(targetRef), { recursive: true, force: true });
   process.exit(run.exitCode ?? 1);

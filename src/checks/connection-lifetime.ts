@@ -3,6 +3,7 @@
  * GKE's backend timeout caps every WebSocket's LIFETIME (30 s by default), idle or not, so a session that is busy
  * the whole time still dies: the check keeps the session alive with pings and watches for "transport close".
  */
+import type { CauseId } from '../causes/catalogue';
 import { formatTimeline } from '../probes/sio-client';
 import type { Verdict } from '../verdict';
 import { lifetimeGraceMs } from './budget';
@@ -12,6 +13,14 @@ import { VerdictBuilder, textEvidence } from './evidence';
 import { websocketUpgradeCheck } from './websocket-upgrade';
 
 export const connectionLifetimeCheckName = 'connection-lifetime';
+
+/**
+ * The cause of an established session that dropped (socket.io-client's disconnect reason): a connection closed under
+ * it is cut on the path (a lifetime cap, an idle timeout); anything else the app or the client did.
+ */
+export function dropCause(reason: string): CauseId {
+  return reason === 'transport close' || reason === 'transport error' ? 'connection-lifetime-cut' : 'unexpected-response';
+}
 
 export async function connectionLifetimeCheck(ctx: CheckContext): Promise<Verdict> {
   const { target, hop } = ctx;
@@ -60,7 +69,7 @@ export async function connectionLifetimeCheck(ctx: CheckContext): Promise<Verdic
     }
     v.attach(textEvidence('socket.io-client timeline', formatTimeline(session.timeline)));
     if (dropped) {
-      const cause = dropped === 'transport close' || dropped === 'transport error' ? 'connection-lifetime-cut' : 'unexpected-response';
+      const cause = dropCause(dropped);
       return v.fail(
         cause,
         `the websocket dropped after ${aliveMs} ms ("${dropped}") with ${session.pings()} pings exchanged, short of the declared ${length} ms session: something on the path caps the connection's lifetime or idle time`,

@@ -23,7 +23,6 @@
  * A failed WebSocket upgrade (src/checks/diagnose-upgrade.ts) asks: does a new upgrade (no sid) pass? Does the
  * upgrade of a polling session reach the replica that knows its sid?
  */
-import type { CauseId } from '../causes/catalogue';
 import { describeEngineIoError, engineIoCodes, parseEngineIoError } from '../causes/engineio-codes';
 import type { EngineIoProbe } from '../probes/engineio';
 import { type Exchange, headerValue } from '../probes/http';

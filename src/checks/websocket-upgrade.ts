@@ -93,7 +93,7 @@ export async function websocketUpgradeCheck(ctx: CheckContext): Promise<Verdict>
  * socket.io-client hides the HTTP answer behind "xhr poll error"; replay the same steps raw to see the status
  * and the Engine.IO code, so the verdict names the cause instead of the symptom.
  */
-async function explainPollingFailure(
+export async function explainPollingFailure(
   ctx: CheckContext,
   clientError: string,
 ): Promise<[CauseId, string]> {

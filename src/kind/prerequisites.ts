@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { $ } from 'zx';
-import { type Docker, describeHost, dockerRaw, imageExists, tail } from './docker';
+import { type Docker, describeHost, dockerRaw, imageExists, tail } from './docker-engine/cli';
 import { BUILD_KIND_COMMAND, KIND_VERSION, kindBinaryPath } from './settings';
 
 export const LOCAL_ALTERNATIVE =

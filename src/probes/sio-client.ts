@@ -19,11 +19,17 @@ export interface SioSession {
   socket: Socket;
   timeline: TimelineEntry[];
   /** Resolves when the namespace connected, or with the error that prevented it. */
-  connected: Promise<{ ok: true } | { ok: false; error: string }>;
+  connected: Promise<SioConnected>;
   transport(): string | undefined;
   pings(): number;
   close(): void;
 }
+
+/**
+ * A failed connect keeps the HTTP answer when the polling transport saw one (`status`, `body`: where the Engine.IO
+ * error code is); a refused WebSocket handshake gives only its status (Node's ws keeps no body).
+ */
+export type SioConnected = { ok: true } | { ok: false; error: string; status?: number; body?: string };
 
 export interface SioOptions extends NetworkOptions {
   transports?: ('polling' | 'websocket')[];
@@ -67,7 +73,7 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
     });
     eng.on('close', (reason: string, desc?: unknown) => note('engine close', `${reason}${describeError(desc)}`));
   });
-  const connected = new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
+  const connected = new Promise<SioConnected>((resolve) => {
     // socket.io-client's `timeout` ends with the engine's open: a namespace CONNECT whose answer never comes (polls
     // answered by a cache) would wait for ever. Bounded here, so the caller can ask why.
     const timer = setTimeout(() => {
@@ -82,7 +88,7 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
     });
     socket.on('connect_error', (e: Error & { description?: unknown; context?: unknown }) => {
       note('connect_error', `${e.message}${describeError(e.description)}`);
-      resolve({ ok: false, error: `${e.message}${describeError(e.description)}` });
+      resolve({ ok: false, error: `${e.message}${describeError(e.description)}`, ...httpAnswer(e) });
     });
   });
   socket.on('disconnect', (reason) => note('disconnect', reason));
@@ -97,6 +103,19 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
       socket.io.engine?.close();
     },
   };
+}
+
+/** The HTTP status and body behind a transport error: the polling XHR's, or the status in ws's message. */
+export function httpAnswer(e: { description?: unknown; context?: unknown; message?: string }): { status?: number; body?: string } {
+  const ctx = e.context as { status?: unknown; responseText?: unknown } | undefined;
+  if (ctx && typeof ctx.status === 'number' && ctx.status > 0) {
+    return { status: ctx.status, body: typeof ctx.responseText === 'string' ? ctx.responseText : undefined };
+  }
+  const text = `${e.message ?? ''} ${describeError(e.description)}`;
+  const m = /Unexpected server response: (\d{3})/.exec(text);
+  if (m) return { status: Number(m[1]) };
+  if (typeof e.description === 'number' && e.description >= 100) return { status: e.description };
+  return {};
 }
 
 function describeError(desc: unknown): string {

@@ -4,6 +4,7 @@
  * and the scripts (diagnose, smoke), so both open a target the same way. The caller stops `topology`.
  */
 import { proxyFromEnv } from '../probes/network';
+import { playgroundVars } from '../playground/target-url';
 import { discoverTarget } from '../targets/discover';
 import { authHeaders, loadTarget, resolveEnvUrls, TargetError, withHopUrls } from '../targets/load';
 import type { Target } from '../targets/target';
@@ -45,7 +46,7 @@ export async function openRuntime(targetName: string): Promise<Runtime> {
     if (process.env.SOCKETPROOF_FAULT) {
       throw new TargetError(`target ${target.name} is remote: faults are only injected into the embedded target`);
     }
-    const discovered = await discoverTarget(resolveEnvUrls(target), { headers, ca: extraCa, proxy: proxyFromEnv() });
+    const discovered = await discoverTarget(resolveEnvUrls(target, { ...process.env, ...(await playgroundVars(target)) }), { headers, ca: extraCa, proxy: proxyFromEnv() });
     return { target: discovered.target, headers, ca: extraCa, learned: discovered.learned };
   }
   const topology = await startTopology(embeddedSettings(target));

@@ -10,7 +10,17 @@
  * `notice`, because "start worker process" on stderr is how the spawner knows the listen sockets are bound.
  * `production`: the in-pod layout of kind/pod/nginx.conf (writable /tmp, logs to the container's streams).
  */
-export type NginxRuntime = { kind: 'local'; prefix: string } | { kind: 'production' };
+export type NginxRuntime = { kind: 'local'; prefix: string; capacity?: NginxCapacity } | { kind: 'production' };
+
+/**
+ * Sizing of a local nginx for a load run (src/load/capacity.ts computes it): without it, the defaults every test
+ * uses (one worker, 4096 connections), which are also production's pod config.
+ */
+export interface NginxCapacity {
+  workers: number;
+  /** Per worker; counts client AND upstream connections (a proxied WebSocket holds two). */
+  connections: number;
+}
 
 export const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
 
@@ -34,14 +44,17 @@ export function accessLogPath(rt: NginxRuntime): string {
 
 /** The top of every config: process, events, and the http-level runtime lines (ends inside `http {`). */
 export function header(rt: NginxRuntime): string {
+  const capacity = rt.kind === 'local' ? rt.capacity : undefined;
   return [
     '# Runtime files (pid, logs, temp) in a writable directory: nginx runs unprivileged.',
-    'worker_processes 1;',
+    `worker_processes ${capacity?.workers ?? 1};`,
+    // A worker may hold all its connections plus its log and temp files: its own open-file limit must cover them.
+    ...(capacity ? [`worker_rlimit_nofile ${capacity.connections + 256};`] : []),
     `pid ${pidPath(rt)};`,
     ...errorLogLines(rt),
     '',
     'events {',
-    '    worker_connections 4096;',
+    `    worker_connections ${capacity?.connections ?? 4096};`,
     '}',
     '',
     'http {',

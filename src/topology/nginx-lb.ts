@@ -3,7 +3,7 @@
  * as far as Socket.IO can tell (affinity, upgrade forwarding, timeouts, a CDN cache). GKE's backend-service timeout
  * is a connection LIFETIME, which nginx cannot express: the lifetime relay between this nginx and each pod does it.
  */
-import { header, ms } from './nginx-common';
+import { header, ms, type NginxCapacity } from './nginx-common';
 import type { LoadBalancerSettings } from './types';
 
 export interface LbBackend {
@@ -11,22 +11,25 @@ export interface LbBackend {
   pod: string;
   /** Port the LB connects to on 127.0.0.1: the pod's nginx, or its lifetime relay. */
   port: number;
+  /** Taken out of rotation (a pod being drained): no new request goes there, open connections stay. */
+  down?: boolean;
 }
 
 export interface LbConfigPlace {
   listenPort: number;
   /** This nginx's own directory (pid, logs, temp files, CDN cache). */
   prefix: string;
+  capacity?: NginxCapacity;
 }
 
 const upstreamName = (pod: string) => pod.replace(/\W/g, '_');
 
 export function renderLbConfig(lb: LoadBalancerSettings, backends: LbBackend[], at: LbConfigPlace): string {
-  const server = (b: LbBackend) => `        server 127.0.0.1:${b.port} max_fails=0;`;
+  const server = (b: LbBackend) => `        server 127.0.0.1:${b.port} max_fails=0${b.down ? ' down' : ''};`;
   const cookie = lb.affinity === 'cookie';
   const lines = [
     '# Load balancer in front of the pods, emulating the GKE ingress (rendered by src/topology/nginx-lb.ts).',
-    header({ kind: 'local', prefix: at.prefix }),
+    header({ kind: 'local', prefix: at.prefix, capacity: at.capacity }),
     '',
     '    # max_fails=0: a refused connect while a pod starts must not take it out of rotation for 10 s.',
     '    upstream pods {',

@@ -3,7 +3,7 @@
  * lifetime relay per pod when the GKE connection-lifetime cap is emulated. Everything is a real process or socket,
  * ended by PID; a half-started topology is torn down before the error is thrown.
  */
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../paths';
@@ -30,6 +30,8 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
   const notes: string[] = [];
   // One pod per replica; with the user's own LB config, one per server its upstreams list (known once it is read).
   let podNames = Array.from({ length: settings.replicas }, (_, i) => `pod-${i}`);
+  let renderLb: (down: string[]) => string = () => '';
+  const drained: string[] = [];
 
   const collectLogs = async (): Promise<RenderedConfig[]> => {
     const files = ['lb', ...podNames].flatMap((n) => ['error', 'access'].map((k) => `nginx-${n}/${k}.log`));
@@ -79,7 +81,7 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
           : renderPodConfig(settings.pod, appBasePath(settings), {
               listen: `127.0.0.1:${place.listenPort}`,
               theiaPort: place.theiaPort,
-              runtime: { kind: 'local', prefix: place.prefix },
+              runtime: { kind: 'local', prefix: place.prefix, capacity: settings.capacity },
               // The real Theia serves at `/`: the pod's nginx maps the app's prefix onto it, as in production.
               stripPrefix: settings.app === 'theia',
             });
@@ -90,9 +92,16 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
       relays.push(...relayed);
       const backends = podNames.map((pod, i) => ({ pod, port: relayed[i]?.port ?? podPorts[i] ?? 0 }));
       const lbPlace = { listenPort: lbPort, prefix: join(prefix, 'nginx-lb') };
-      const lbText = lbConfig
-        ? rewriteUserLbConfig(lbConfig, { ...lbPlace, backendPorts: backends.map((b) => b.port) })
-        : renderLbConfig(settings.lb, backends, lbPlace);
+      renderLb = (down) =>
+        lbConfig
+          ? // The user's own LB config: its servers are the pods as written (draining one is not emulated in it).
+            rewriteUserLbConfig(lbConfig, { ...lbPlace, backendPorts: backends.map((b) => b.port) })
+          : renderLbConfig(
+              settings.lb,
+              backends.map((b) => ({ ...b, down: down.includes(b.pod) })),
+              { ...lbPlace, capacity: settings.capacity },
+            );
+      const lbText = renderLb([]);
       configs.unshift({ name: 'nginx-lb.conf', text: lbText });
       const started: ManagedProcess[] = [];
       try {
@@ -130,7 +139,34 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
       pids: () => procs.map((p) => p.pid),
       logs: async () => finalLogs ?? collectLogs(),
       stop,
+      stopPod: async (pod: string) => {
+        const mine = procs.filter((p) => p.name === `theia-${pod}` || p.name === `nginx-${pod}`);
+        if (mine.length === 0) throw new Error(`no pod ${pod} in this topology (pods: ${podNames.join(', ')})`);
+        await Promise.all(mine.map((p) => p.stop()));
+      },
+      drainPod: async (pod: string) => {
+        if (!podNames.includes(pod)) throw new Error(`no pod ${pod} in this topology (pods: ${podNames.join(', ')})`);
+        drained.push(pod);
+        await writeFile(join(prefix, 'nginx-lb.conf'), renderLb(drained));
+        await reloadLb();
+      },
+      reloadLb: () => reloadLb(),
     };
+    /** SIGHUP to the LB's master (`nginx -s reload`). */
+    async function reloadLb(): Promise<void> {
+      const lb = procs.find((p) => p.name === 'nginx-lb');
+      if (!lb) throw new Error('no load balancer in this topology');
+      // Done when a new worker runs AND the old one said it is shutting down: until then the old worker may still
+      // accept new connections with the old configuration (a drained pod would still get some).
+      const count = (what: string) => lb.output().split(what).length;
+      const started = count('start worker process');
+      const leaving = count('gracefully shutting down');
+      process.kill(lb.pid, 'SIGHUP');
+      for (let i = 0; count('start worker process') <= started || count('gracefully shutting down') <= leaving; i++) {
+        if (i >= 500) throw new Error('nginx-lb: the reload did not replace its worker within 5 s');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
   } catch (err) {
     await stop();
     const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' | ');

@@ -3,6 +3,7 @@
  * GKE ingress. These settings are the knobs the faults and fixes turn; checks never read them (a check learns about
  * a target only through its endpoints and the target file).
  */
+import type { NginxCapacity } from './nginx-common';
 
 export type Affinity = 'none' | 'client-ip' | 'cookie';
 
@@ -93,6 +94,8 @@ export interface TopologySettings {
    */
   app: 'mock-theia' | 'plain-socketio' | 'theia';
   replicas: number;
+  /** nginx sizing for a load run (src/load/capacity.ts); absent: the defaults every test runs with. */
+  capacity?: NginxCapacity;
   lb: LoadBalancerSettings;
   pod: PodSettings;
   theia: MockTheiaSettings;
@@ -130,4 +133,20 @@ export interface RunningTopology {
   logs(): Promise<RenderedConfig[]>;
   /** Ends every process by PID and removes the prefix directories. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * A pod going away as Kubernetes takes it away (a crash, an eviction, a node lost): its app AND its nginx end, so
+   * the LB's connects to it are refused and it sends the pod's clients elsewhere. Resolves once both exited.
+   */
+  stopPod(pod: string): Promise<void>;
+  /**
+   * `nginx -s reload` of the load balancer (SIGHUP to its master): new workers take new connections, the old ones
+   * keep theirs until they close. Resolves once a new worker has started and the old one stopped accepting.
+   */
+  reloadLb(): Promise<void>;
+  /**
+   * Connection draining as a load balancer does it for a pod leaving (GKE connectionDraining): the pod is taken out
+   * of rotation (`down` in the LB's upstream, then a reload), so new sessions go elsewhere while the open ones
+   * carry on until they end or the pod is stopped.
+   */
+  drainPod(pod: string): Promise<void>;
 }

@@ -10,11 +10,11 @@
  */
 import { labelTest } from '../../fixtures';
 import { loadFix } from '../../src/fixes/load';
+import { cdnOffStaging } from '../../src/playground/story';
 import { backupOf } from './fix-cli';
 import { expect, fixTest as test, intentOf } from './fix-harness';
 import { trafficFromLiveObjects } from './live-traffic';
 
-const cdnOff = { kind: 'BackendConfig', name: 'theia-backendconfig', merge: { spec: { cdn: { enabled: false } } } };
 
 const broken = {
   'handshake@lb': 'session-affinity',
@@ -29,7 +29,7 @@ const fixed = { ...affinityOnly, 'connection-lifetime@lb': 'ok' };
 test('fix story: broken → red → apply-fix ×2 → green → rollback → red, objects as before', { tag: ['@cluster'] }, async ({ fx }, testInfo) => {
   test.setTimeout(240_000);
   await labelTest('cluster', 'fix story', 'apply, verify, rollback on the local target', 'blocker');
-  const { namespace } = await fx.stage({ set: 'broken', patches: [cdnOff] });
+  const { namespace } = await fx.stage({ set: 'broken', patches: [cdnOffStaging] });
   const before = await fx.snapshot(namespace);
   const traffic = (label: string) => trafficFromLiveObjects(fx.admin, namespace, label, testInfo);
   const applyFix = async (fix: string) => {

@@ -1,18 +1,13 @@
 /**
- * The manifests drive the local traffic (src/k8s/topology-from-objects.ts): read the LIVE objects of a
- * namespace, turn them into topology settings, start the embedded topology with them, run the traffic checks
- * through the load balancer (the hop users reach, and the only one the BackendConfig acts on), stop it.
- * A topology per state: settings are fixed at start, as a load balancer's are after the controller syncs.
+ * The fix story's view of the traffic: a topology per state, started from the LIVE objects of a namespace
+ * (src/runtime/live-topology.ts, which the playground uses too), the traffic checks through the load balancer, the
+ * settings and verdicts attached to the report, the topology stopped. Settings are fixed at start, as a load
+ * balancer's are after the controller syncs.
  */
 import type { TestInfo } from '@playwright/test';
-import { formatVerdictTable, verdictTable } from '../../src/checks/run-all';
-import { trafficChecks } from '../../src/checks/registry';
+import { verdictTable } from '../../src/checks/run-all';
 import type { ClusterConnection } from '../../src/k8s/client';
-import { liveSource } from '../../src/k8s/object-source';
-import { settingsFromObjects } from '../../src/k8s/topology-from-objects';
-import { loadTarget, withHopUrls } from '../../src/targets/load';
-import { healthySettings } from '../../src/topology/defaults';
-import { startTopology } from '../../src/topology/topology';
+import { describeLiveTraffic, lbVerdicts, readLiveSettings, topologyFromOverrides } from '../../src/runtime/live-topology';
 import type { Verdict } from '../../src/verdict';
 
 export interface TrafficState {
@@ -28,20 +23,11 @@ export async function trafficFromLiveObjects(
   testInfo: TestInfo,
   only?: string[],
 ): Promise<TrafficState> {
-  const overrides = await settingsFromObjects(liveSource(conn), { names: { namespace } });
-  const topology = await startTopology(healthySettings(overrides));
+  const { overrides } = await readLiveSettings(conn, namespace);
+  const topology = await topologyFromOverrides(overrides);
   try {
-    const target = withHopUrls(loadTarget('local'), topology.hopUrls);
-    const lb = target.hops.find((h) => h.name === 'lb');
-    if (!lb) throw new Error('the local target has no lb hop');
-    const verdicts: Verdict[] = [];
-    for (const check of trafficChecks) {
-      if (check.appliesTo(lb) && (!only || only.includes(check.name))) verdicts.push(await check.run({ target, hop: lb }));
-    }
-    await testInfo.attach(`traffic: ${label}`, {
-      body: `settings from the live objects: ${JSON.stringify(overrides)}\n\n${formatVerdictTable(verdicts)}`,
-      contentType: 'text/plain',
-    });
+    const verdicts = await lbVerdicts(topology, only);
+    await testInfo.attach(`traffic: ${label}`, { body: describeLiveTraffic(overrides, verdicts), contentType: 'text/plain' });
     return { table: verdictTable(verdicts), verdicts };
   } finally {
     await topology.stop();

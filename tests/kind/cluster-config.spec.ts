@@ -4,7 +4,7 @@
  * cluster name cannot collide; the production Deployment names the two containers the pod image stands in for.
  */
 import { expect, test } from '../../fixtures/base';
-import { overlayObjects, podDeployment, productionObjects } from '../../src/kind/manifests';
+import { overlayObjects, podDeployment, productionObjects } from '../../src/kind/cluster/manifests';
 import { clusterName, DEFAULT_NODE_IMAGE, nodeImage, portMappings, readClusterConfig } from '../../src/kind/settings';
 import { loadTarget } from '../../src/targets/load';
 

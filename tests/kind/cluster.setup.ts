@@ -1,10 +1,10 @@
 /**
- * The `kind-cluster` setup project: the kind target's cluster, created or reused (src/kind/deploy.ts), before
+ * The `kind-cluster` setup project: the kind target's cluster, created or reused (src/kind/cluster/deploy.ts), before
  * the `kind` project's specs run. A missing prerequisite fails here with its one message (what to install, the
  * local target instead), so the kind specs do not run at all rather than fail one by one.
  */
 import { test as setup } from '../../fixtures/base';
-import { kindUp } from '../../src/kind/deploy';
+import { kindUp } from '../../src/kind/cluster/deploy';
 import { PrerequisiteError } from '../../src/kind/prerequisites';
 
 setup('kind cluster: create or reuse, load the pod image, apply the manifests, wait for the rollout', // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.

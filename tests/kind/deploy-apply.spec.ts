@@ -11,10 +11,10 @@ import { connect, getObject, serverSideApply } from '../../src/k8s/client';
 import { BUILD_COMMAND, controlPlaneBinaries, startControlPlane } from '../../src/k8s/control-plane';
 import { diffObjects, formatDiff } from '../../src/k8s/diff';
 import { type K8sObject, stripServerFields } from '../../src/k8s/objects';
-import { KindError } from '../../src/kind/cluster';
-import { FAULT_MANAGER, podFaultObjects, relinquishPodFault } from '../../src/kind/faults';
-import { KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from '../../src/kind/manifests';
-import { waitForRollout } from '../../src/kind/rollout';
+import { KindError } from '../../src/kind/cluster/kind-cluster';
+import { FAULT_MANAGER, podFaultObjects, relinquishPodFault } from '../../src/kind/cluster/faults';
+import { KIND_FIELD_MANAGER, overlayObjects, podDeployment, productionObjects } from '../../src/kind/cluster/manifests';
+import { waitForRollout } from '../../src/kind/cluster/rollout';
 
 test('kind manifests on a 1.34 API server: apply, fault, give up, rollout deadline', { tag: '@containers' }, async () => {
   test.skip(controlPlaneBinaries() === null && process.env.SOCKETPROOF_REQUIRE_CONTROL_PLANE !== '1', `no kube-apiserver: run \`${BUILD_COMMAND}\``);

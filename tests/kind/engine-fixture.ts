@@ -4,8 +4,8 @@
  * figures (engine start, image steps) go to the output: they are what a user waits for on a cold machine.
  */
 import { test as base } from '../../fixtures/base';
-import { acquireEngine, type EngineHandle } from '../../src/kind/acquire-engine';
-import { ensurePodImage, type PodImage } from '../../src/kind/pod-image';
+import { acquireEngine, type EngineHandle } from '../../src/kind/docker-engine/acquire';
+import { ensurePodImage, type PodImage } from '../../src/kind/pod-image/build';
 
 export const containerTest = base.extend<object, { engine: EngineHandle; podImage: PodImage }>({
   engine: [

@@ -4,9 +4,9 @@
  * (the node image cannot be pulled: what to do, and the local target instead), not kind's error or a stack trace,
  * and leave no node container behind. Where the image can be had, the cluster really comes up, and is deleted.
  */
-import { clusterExists, createOrReuseCluster, deleteCluster } from '../../src/kind/cluster';
-import { dockerRaw } from '../../src/kind/docker';
-import { buildKind } from '../../src/kind/kind-binary';
+import { clusterExists, createOrReuseCluster, deleteCluster } from '../../src/kind/cluster/kind-cluster';
+import { dockerRaw } from '../../src/kind/docker-engine/cli';
+import { buildKind } from '../../src/kind/cluster/kind-binary';
 import { LOCAL_ALTERNATIVE, PrerequisiteError } from '../../src/kind/prerequisites';
 import { nodeImage } from '../../src/kind/settings';
 import { containerTest as test, expect } from './engine-fixture';

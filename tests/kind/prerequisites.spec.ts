@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
-import { explainCreateFailure, KindError } from '../../src/kind/cluster';
+import { explainCreateFailure, KindError } from '../../src/kind/cluster/kind-cluster';
 import {
   LOCAL_ALTERNATIVE,
   PrerequisiteError,
@@ -80,8 +80,10 @@ test.describe('kind prerequisites', { tag: '@containers' }, () => {
     expect(e.message).toContain('SOCKETPROOF_KIND_NODE_IMAGE=');
   });
 
+  // Without DOCKER_HOST the kind target starts the project's own engine, so "no daemon" is a DOCKER_HOST nobody serves.
   test('kind-up without a daemon: exit 1 with the message, nothing else', async () => {
-    const out = await $({ cwd: projectRoot, nothrow: true, quiet: true, env: { ...process.env, SOCKETPROOF_DOCKER: fakeDocker('no-daemon'), DOCKER_HOST: '' } })`npx tsx scripts/kind-up.ts`;
+    const env = { ...process.env, SOCKETPROOF_DOCKER: fakeDocker('no-daemon'), DOCKER_HOST: 'unix:///nonexistent/socketproof-docker.sock' };
+    const out = await $({ cwd: projectRoot, nothrow: true, quiet: true, env })`npx tsx scripts/kind-up.ts`;
     expect(out.exitCode).toBe(1);
     expect(out.stderr.trim().split('\n')[0]).toMatch(/^kind target: no Docker daemon answers at /);
     expect(out.stderr).toContain(LOCAL_ALTERNATIVE);

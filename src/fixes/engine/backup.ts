@@ -5,7 +5,7 @@
  * must never be the thing a rollback trusts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { K8sObject } from '../../k8s/objects';
 import { PATHS, projectRoot } from '../../paths';
@@ -73,4 +73,17 @@ export function readBackup(file: string): Backup {
     data.objects.every((o) => typeof o?.kind === 'string' && typeof o?.metadata?.name === 'string');
   if (!valid) throw new Refused(`${file}: not a socketproof backup (format socketproof-backup/v1 with cluster and objects expected)`);
   return data as Backup;
+}
+
+/**
+ * What `rollback <arg>` restores: a backup file, or, given a fix id, the newest backup of that fix in `dir`
+ * (backup names sort by time). The fix id form is what a person types after the apply they just made.
+ */
+export function resolveBackupArg(arg: string, dir = defaultBackupDir): string {
+  if (arg.endsWith('.json') || arg.includes('/') || existsSync(arg)) return arg;
+  const pattern = new RegExp(`^\\d{8}T\\d{6}Z-${arg.replace(/[^a-z0-9-]/gi, '')}-[0-9a-f]{4}\\.json$`);
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => pattern.test(f)).sort() : [];
+  const newest = files[files.length - 1];
+  if (!newest) throw new Refused(`no backup of fix "${arg}" in ${shortPath(dir)}/: pass a fix id that was applied, or the backup file apply-fix printed`);
+  return path.join(dir, newest);
 }

@@ -28,7 +28,7 @@ export interface RollbackOptions extends ProductionFlags {
 export const APPLY_USAGE =
   'usage: apply-fix <fix-id> [--target local] [--kubeconfig K] [--context C] [--namespace N] [--dry-run] [--force-conflicts] [--verify-timeout <seconds>] [--backup-dir D] [--journal-dir D] [--fixes-dir D] [--allow-production --confirm-context <context>]';
 export const ROLLBACK_USAGE =
-  'usage: rollback <backup.json> [--kubeconfig K] [--context C] [--journal-dir D] [--allow-production --confirm-context <context>]';
+  'usage: rollback <backup.json | fix-id (its newest backup)> [--kubeconfig K] [--context C] [--journal-dir D] [--allow-production --confirm-context <context>]';
 
 const commonStrings = ['kubeconfig', 'context', 'confirm-context', 'journal-dir'];
 const commonBooleans = ['allow-production', 'help'];

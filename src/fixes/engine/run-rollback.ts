@@ -1,5 +1,5 @@
 /**
- * rollback <backup>: put the objects back exactly as the backup holds them, then read them back and prove it.
+ * rollback <backup | fix id>: put the objects back exactly as the backup holds them, then read them back and prove it.
  * Refused (exit 2, nothing changed) when the backup is unreadable, when the connection reaches another API
  * server than the one the backup was taken from (the same names on another cluster are other objects), for a
  * production cluster without --allow-production --confirm-context, and when the user may not update the objects.
@@ -7,7 +7,7 @@
  */
 import { canI, describeConnection } from '../../k8s/client';
 import { refOf } from '../../k8s/objects';
-import { readBackup, shortPath } from './backup';
+import { readBackup, resolveBackupArg, shortPath } from './backup';
 import { FixApi } from './fix-api';
 import { InterruptGate } from './interrupt';
 import { clearJournalOfBackup, pendingApplies } from './journal';
@@ -21,9 +21,10 @@ export async function runRollback(opts: RollbackOptions, io: Output = consoleOut
   const p = new Progress('rollback', 4, io);
   gate.restoring = true;
   try {
-    const backup = readBackup(opts.backup);
+    const file = resolveBackupArg(opts.backup);
+    const backup = readBackup(file);
     const { cluster } = backup;
-    p.step('backup', `${shortPath(opts.backup)}: fix ${backup.fix}, ${backup.objects.length} object(s) of namespace ${cluster.namespace}, taken ${backup.createdAt} from ${cluster.server}`);
+    p.step('backup', `${shortPath(file)}: fix ${backup.fix}, ${backup.objects.length} object(s) of namespace ${cluster.namespace}, taken ${backup.createdAt} from ${cluster.server}`);
 
     const conn = await openConnection(
       opts.kubeconfig ?? cluster.kubeconfig,
@@ -51,7 +52,7 @@ export async function runRollback(opts: RollbackOptions, io: Output = consoleOut
       p.error(`ROLLBACK INCOMPLETE: ${report.problems.join('; ')}; run the same command again`);
       return ExitCode.failed;
     }
-    const hadJournal = clearJournalOfBackup(opts.journalDir, opts.backup);
+    const hadJournal = clearJournalOfBackup(opts.journalDir, file);
     p.step('verify', `${backup.objects.length} object(s) equal the backup apart from server-managed fields${hadJournal ? '; the interrupted apply\'s journal is cleared' : ''}`);
     io.out(`done: ${backup.fix} rolled back in ${report.ms} ms${gate.signal ? ` (${gate.signal} arrived during the restore and was held until it finished)` : ''}`);
     return gate.signal ? ExitCode[gate.signal] : ExitCode.ok;
