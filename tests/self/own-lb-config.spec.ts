@@ -49,10 +49,11 @@ const cases: Case[] = [
   },
   {
     lb: 'edge-cookie.conf',
-    title: 'cookie affinity written in open-source nginx (hash on a route cookie): green, both pods used',
+    // The route keys are random ($request_id): which pod each client gets is chance (all 4 on one: 1 run in 8), so
+    // only stickiness is asserted here; the spread is asserted where it is deterministic (ip_hash below).
+    title: 'cookie affinity written in open-source nginx (hash on a route cookie): green, each client on one pod',
     red: {},
     notes: [header, pods],
-    spread: true,
   },
   {
     lb: 'host-port-dropped.conf',
@@ -115,10 +116,12 @@ test.describe("the user's own load-balancer nginx config", () => {
         const expected: Record<string, string> = {};
         for (const p of applicablePairs(target)) expected[`${p.check}@${p.hop}`] = c.red[`${p.check}@${p.hop}`] ?? 'ok';
         expect(verdictTable(verdicts), `${notes}\n${formatVerdictTable(verdicts)}`).toEqual(expected);
-        if (c.spread) {
+        const continuity = verdicts.find((v) => v.check === 'session-continuity' && v.hop === 'lb');
+        if (continuity?.ok && c.spread) {
           // Green for the right reason: both pods served clients, and each client stayed on its pod.
-          const continuity = verdicts.find((v) => v.check === 'session-continuity' && v.hop === 'lb');
-          expect(continuity?.observed).toMatch(/each client stayed on one replica \(clients per replica: pod-0 [1-3], pod-1 [1-3]\)/);
+          expect(continuity.observed).toMatch(/each client stayed on one replica \(clients per replica: pod-0 [1-3], pod-1 [1-3]\)/);
+        } else if (continuity?.ok) {
+          expect(continuity.observed).toMatch(/each client stayed on one replica/);
         }
       } finally {
         if (testInfo.status !== testInfo.expectedStatus) await attachTopology(testInfo, topology);
