@@ -6,6 +6,7 @@
  * Connections already open stay on the topology they reached; that topology's stop() ends them.
  */
 import { connect, createServer, type Socket } from 'node:net';
+import { listenOnLoopback, spliceWhenConnected } from './tcp-relay';
 
 export interface FrontDoor {
   port: number;
@@ -32,30 +33,14 @@ export async function startFrontDoor(targetPort: number): Promise<FrontDoor> {
     });
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
-    upstream.once('connect', () => {
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.resume();
-    });
+    spliceWhenConnected(client, upstream);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, resolve);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  let closing: Promise<void> | undefined;
+  const { port, close } = await listenOnLoopback(server, open);
   return {
     port,
     retarget(p) {
       target = p;
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of open) socket.destroy();
-      });
-      return closing;
-    },
+    close,
   };
 }

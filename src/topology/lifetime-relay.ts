@@ -5,6 +5,7 @@
  * idle timeout from firing; they do nothing against this — which is exactly what a lifetime check must notice.
  */
 import { connect, createServer, type Socket } from 'node:net';
+import { listenOnLoopback, spliceWhenConnected } from './tcp-relay';
 
 export interface LifetimeRelay {
   port: number;
@@ -42,28 +43,12 @@ export async function startLifetimeRelay(opts: {
     client.on('close', finish(upstream)).on('error', () => upstream.destroy());
     // A refused or reset pod reaches nginx as a reset upstream connection, as a dead backend would.
     upstream.on('close', finish(client)).on('error', () => client.destroy());
-    upstream.once('connect', () => {
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.resume();
-    });
+    spliceWhenConnected(client, upstream);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, resolve);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  let closing: Promise<void> | undefined;
+  const { port, close } = await listenOnLoopback(server, open);
   return {
     port,
     cuts: () => cut,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of open) socket.destroy();
-      });
-      return closing;
-    },
+    close,
   };
 }
