@@ -17,7 +17,7 @@ import { authHeaders, listTargets, loadTarget, TargetError } from './src/targets
 import { runNotices } from './src/targets/run-notices';
 import { browserNetwork } from './src/tls/browser-launch';
 import { kindProjects, withKindCluster } from './src/kind/projects';
-import { userPodConfigProblem } from './src/topology/user-config-check';
+import { userLbConfigProblem, userPodConfigProblem } from './src/topology/user-config-check';
 
 // Decided once in the runner and inherited by the workers through the environment: the workers' argv has no
 // --project, and every process must see the same list of projects.
@@ -65,11 +65,16 @@ if (process.env.TEST_WORKER_INDEX === undefined && named.includes('cluster')) {
   if (notice) console.log(notice);
 }
 
-// A user's own pod nginx config that nginx refuses: one line with nginx's reason, before any test starts.
-if (process.env.TEST_WORKER_INDEX === undefined && process.env.SOCKETPROOF_POD_NGINX_CONF) {
-  const problem = userPodConfigProblem(process.env.SOCKETPROOF_POD_NGINX_CONF);
+// A user's own pod or load-balancer nginx config that nginx refuses, or an LB config that names no pods: one line
+// with the reason and the user's line, before any test starts.
+for (const [name, problemOf] of [
+  ['SOCKETPROOF_POD_NGINX_CONF', userPodConfigProblem],
+  ['SOCKETPROOF_LB_NGINX_CONF', userLbConfigProblem],
+] as const) {
+  const file = process.env[name];
+  const problem = process.env.TEST_WORKER_INDEX === undefined && file ? problemOf(file) : undefined;
   if (problem) {
-    console.error(`socketproof: SOCKETPROOF_POD_NGINX_CONF ${problem}`);
+    console.error(`socketproof: ${name} ${problem}`);
     process.exit(2);
   }
 }

@@ -11,7 +11,7 @@
 import { rawUpgrade } from '../probes/websocket';
 import { parseEngineIoError } from '../causes/engineio-codes';
 import { type CheckContext, newProbe } from './context';
-import { type Diagnosis, diagnoseSocketFailure, summarizeExchange } from './diagnose';
+import { type Diagnosis, diagnoseSocketFailure, servedFromCache, summarizeExchange } from './diagnose';
 
 const UPGRADE_TRIALS = 3;
 
@@ -23,6 +23,8 @@ export async function diagnoseUpgradeFailure(ctx: CheckContext): Promise<Diagnos
 
   const fresh = await rawUpgrade(probe, target);
   if (fresh.refused) {
+    const cached = servedFromCache(fresh.refused);
+    if (cached) return { cause: 'cdn-caching', observed: `a new upgrade was served from a cache (${cached}): ${summarizeExchange(fresh.refused)}` };
     if (fresh.refused.status === 200) {
       return { cause: 'upgrade-blocked', observed: `a new upgrade was answered 200 instead of 101: ${summarizeExchange(fresh.refused)}` };
     }

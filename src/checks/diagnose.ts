@@ -43,6 +43,15 @@ export function servedFromCache(ex: Exchange): string | undefined {
   }
   const age = headerValue(ex.responseHeaders, 'age');
   if (age && Number(age) >= 0) return `age: ${age}`;
+  // Engine.IO answers a transport=websocket request with 101 or an error, never with a polling open packet: that
+  // answer is a cached handshake served for a key without the query string (an nginx proxy_cache, no cache header).
+  // Nor a poll on an existing sid: an open packet there is another request's answer, cached.
+  if (ex.status === 200 && ex.body?.startsWith('0{')) {
+    // URL.canParse: the browser's exchanges may carry what the page asked for, not always an absolute URL.
+    const query = URL.canParse(ex.url) ? new URL(ex.url).searchParams : new URLSearchParams();
+    if (query.get('transport') === 'websocket') return 'a polling open packet answered a transport=websocket request';
+    if (query.get('sid')) return 'an open packet answered a poll on an existing sid';
+  }
   return undefined;
 }
 

@@ -118,7 +118,14 @@ export async function sessionContinuityCheck(ctx: CheckContext): Promise<Verdict
   }
   const total = outcomes.reduce((n, o) => n + o.requests, 0);
   const stuck = outcomes.map((o) => o.replicas.length <= 1);
+  // How the clients spread: affinity is only shown across replicas when they did not all land on one (an ip_hash
+  // keyed on 127.0.0.x would put every loopback client on one pod and pass for nothing).
+  const perReplica = new Map<string, number>();
+  for (const o of outcomes) for (const r of new Set(o.replicas)) perReplica.set(r, (perReplica.get(r) ?? 0) + 1);
+  const spread = [...perReplica].sort().map(([r, n]) => `${r} ${n}`).join(', ');
   return v.pass(
-    `${clients} clients, ${total} requests, 0 errors${stuck.every(Boolean) && outcomes[0]?.replicas.length ? '; each client stayed on one replica' : ''}`,
+    `${clients} clients, ${total} requests, 0 errors${stuck.every(Boolean) && outcomes[0]?.replicas.length ? '; each client stayed on one replica' : ''}${
+      spread ? ` (clients per replica: ${spread})` : ''
+    }`,
   );
 }

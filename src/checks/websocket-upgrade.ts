@@ -11,7 +11,7 @@ import { rawUpgrade } from '../probes/websocket';
 import type { Verdict } from '../verdict';
 import { REQUEST_TIMEOUT_MS, upgradeSettleMs } from './budget';
 import { type CheckContext, newProbe, sessionAfter } from './context';
-import { diagnoseSocketFailure, failedBeforeApp, summarizeExchange } from './diagnose';
+import { diagnoseSocketFailure, failedBeforeApp, servedFromCache, summarizeExchange } from './diagnose';
 import { diagnoseUpgradeFailure } from './diagnose-upgrade';
 import { VerdictBuilder, exchangesEvidence, textEvidence } from './evidence';
 
@@ -104,6 +104,14 @@ export async function explainPollingFailure(
     const d = await diagnoseSocketFailure(probe, ctx.target.connectionCookie, hs.exchange);
     return [d.cause, `socket.io-client: ${clientError}; replayed raw: ${d.observed}`];
   }
+  // A cached handshake hands out a sid some other client got (and maybe from another replica): asked before the
+  // sid is used, or its "Session ID unknown" would read as missing affinity.
+  const other = newProbe(ctx, 1);
+  await other.fetchAppPage();
+  const again = await other.handshake();
+  if (again.ok && again.open.sid === hs.open.sid) {
+    return ['cdn-caching', `socket.io-client: ${clientError}; replayed raw: two independent handshakes got the same sid ${hs.open.sid}: a cache answers the handshake`];
+  }
   for (let i = 0; i < 6; i++) {
     const ex = await probe.post(namespaceConnectPacket(ctx.target.expect.namespace));
     if (ex.status !== 200) {
@@ -115,6 +123,8 @@ export async function explainPollingFailure(
       const d = await diagnoseSocketFailure(probe, ctx.target.connectionCookie, poll);
       return [d.cause, `socket.io-client: ${clientError}; replayed raw: ${d.observed}`];
     }
+    const cached = servedFromCache(poll);
+    if (cached) return ['cdn-caching', `socket.io-client: ${clientError}; replayed raw: ${summarizeExchange(poll)}: ${cached}`];
   }
   return ['unexpected-response', `socket.io-client: ${clientError}; the same steps replayed raw succeeded`];
 }

@@ -74,6 +74,14 @@ export function openSioSession(target: Target, hopUrl: string, opts: SioOptions)
     eng.on('close', (reason: string, desc?: unknown) => note('engine close', `${reason}${describeError(desc)}`));
   });
   const connected = new Promise<SioConnected>((resolve) => {
+    // socket.io-client's `timeout` ends with the engine's open: a namespace CONNECT whose answer never comes (polls
+    // answered by a cache) would wait for ever. Bounded here, so the caller can ask why.
+    const timer = setTimeout(() => {
+      note('connect_error', `namespace not connected within ${opts.timeoutMs} ms`);
+      resolve({ ok: false, error: `namespace ${target.expect.namespace} not connected within ${opts.timeoutMs} ms` });
+    }, opts.timeoutMs);
+    socket.on('connect', () => clearTimeout(timer));
+    socket.on('connect_error', () => clearTimeout(timer));
     socket.on('connect', () => {
       note('connect', socket.io.engine.transport.name);
       resolve({ ok: true });

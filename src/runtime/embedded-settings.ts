@@ -20,6 +20,9 @@ export function embeddedSettings(target: Target, env: NodeJS.ProcessEnv = proces
   // The user's own in-pod nginx config (production's), ports rewritten: tests their real proxy settings.
   const userConf = env.SOCKETPROOF_POD_NGINX_CONF;
   if (userConf) overrides.push({ pod: { nginxConfigFile: userConf } });
+  // The user's own load-balancer nginx (an edge nginx, or an ingress they configure), its upstream servers the pods.
+  const userLbConf = env.SOCKETPROOF_LB_NGINX_CONF;
+  if (userLbConf) overrides.push({ lb: { nginxConfigFile: userLbConf } });
   const tls = target.embedded?.tls;
   if (tls) {
     const certs = ensureCertificates(certificatesDir, tls.hostname);

@@ -36,8 +36,8 @@ export function renderLbConfig(lb: LoadBalancerSettings, backends: LbBackend[], 
     ...(lb.affinity === 'client-ip'
       ? [
           '        # CLIENT_IP affinity. Not ip_hash: it hashes 3 octets, every 127.0.0.x client would get one pod.',
-          '        # Not `consistent`: its ring depends on the (random) pod ports; plain hash spreads 127.0.0.2-5 over',
-          '        # two pods the same way on every run (.2 .5 -> pod-0, .3 .4 -> pod-1).',
+          '        # Not `consistent`: its ring depends on the (random) pod ports; plain hash spreads the clients\' addresses',
+          '        # over two pods the same way on every run (127.0.2.10 127.0.3.10 -> pod-0, 127.0.1.10 127.0.4.10 -> pod-1).',
           '        hash $remote_addr;',
         ]
       : []),

@@ -10,6 +10,7 @@ import { projectRoot } from '../paths';
 import { type LifetimeRelay, startLifetimeRelay } from './lifetime-relay';
 import { startRealTheia } from './real-theia';
 import { renderLbConfig, renderPodConfig, rewriteUserPodConfig } from './nginx-config';
+import { lbWiring, rewriteUserLbConfig } from './nginx-lb-user';
 import { forwardedPaths } from './forwarded-paths';
 import { startNginx } from './nginx-process';
 import { freePorts } from '../os/ports';
@@ -27,7 +28,8 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
   const configs: RenderedConfig[] = [];
   let settings = asked;
   const notes: string[] = [];
-  const podNames = Array.from({ length: settings.replicas }, (_, i) => `pod-${i}`);
+  // One pod per replica; with the user's own LB config, one per server its upstreams list (known once it is read).
+  let podNames = Array.from({ length: settings.replicas }, (_, i) => `pod-${i}`);
   let renderLb: (down: string[]) => string = () => '';
   const drained: string[] = [];
 
@@ -55,6 +57,15 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
   try {
     const userConfig = settings.pod.nginxConfigFile ? await readFile(settings.pod.nginxConfigFile, 'utf8') : null;
     if (userConfig) settings = await servedWhereConfigSends(settings, userConfig, prefix, notes);
+    const lbFile = settings.lb.nginxConfigFile;
+    const lbConfig = lbFile ? await readFile(lbFile, 'utf8') : null;
+    const lbNotes: string[] = [];
+    if (lbConfig) {
+      const wiring = lbWiring(lbConfig);
+      settings = { ...settings, replicas: wiring.pods.length };
+      podNames = wiring.pods.map((_, i) => `pod-${i}`);
+      lbNotes.push(...wiring.notes);
+    }
     const theias = await startAll(podNames.map((pod) => startTheia(root, pod, settings, prefix)), procs);
     const theiaPorts = theias.map((t) => t.port);
     let ports: number[] = [];
@@ -80,12 +91,16 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
       const relayed = cap === null ? [] : await Promise.all(podPorts.map((targetPort) => startLifetimeRelay({ targetPort, capMs: cap })));
       relays.push(...relayed);
       const backends = podNames.map((pod, i) => ({ pod, port: relayed[i]?.port ?? podPorts[i] ?? 0 }));
+      const lbPlace = { listenPort: lbPort, prefix: join(prefix, 'nginx-lb') };
       renderLb = (down) =>
-        renderLbConfig(
-          settings.lb,
-          backends.map((b) => ({ ...b, down: down.includes(b.pod) })),
-          { listenPort: lbPort, prefix: join(prefix, 'nginx-lb'), capacity: settings.capacity },
-        );
+        lbConfig
+          ? // The user's own LB config: its servers are the pods as written (draining one is not emulated in it).
+            rewriteUserLbConfig(lbConfig, { ...lbPlace, backendPorts: backends.map((b) => b.port) })
+          : renderLbConfig(
+              settings.lb,
+              backends.map((b) => ({ ...b, down: down.includes(b.pod) })),
+              { ...lbPlace, capacity: settings.capacity },
+            );
       const lbText = renderLb([]);
       configs.unshift({ name: 'nginx-lb.conf', text: lbText });
       const started: ManagedProcess[] = [];
@@ -105,7 +120,9 @@ export async function startTopology(asked: TopologySettings, opts: { root?: stri
       theiaUrl: `http://127.0.0.1:${theiaPorts[i]}`,
       nginxUrl: `http://127.0.0.1:${podPorts[i]}`,
     }));
-    const lbUrl = settings.lb.tls ? `https://${settings.lb.tls.serverName}:${lbPort}` : `http://127.0.0.1:${lbPort}`;
+    // The user's LB config runs without its TLS (its certificate is production's): plain HTTP on loopback.
+    const lbUrl = settings.lb.tls && !lbConfig ? `https://${settings.lb.tls.serverName}:${lbPort}` : `http://127.0.0.1:${lbPort}`;
+    if (lbFile) notes.push(`the load balancer is your config ${lbFile}, listening on 127.0.0.1:${lbPort}`, ...lbNotes);
     return {
       settings,
       notes,

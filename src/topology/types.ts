@@ -57,6 +57,12 @@ export interface LoadBalancerSettings {
   };
   /** An identity-aware proxy in front of everything: a request without exactly this Authorization value gets 401. */
   requireAuthorization?: string;
+  /**
+   * Path of a user's own load-balancer nginx config to use instead of the emulated GKE ingress: its upstream servers
+   * become the pods, its listen ports loopback ones (src/topology/nginx-lb-user.ts). The settings above are then
+   * the config's business, except `lifetimeCapMs` (a relay between it and the pods).
+   */
+  nginxConfigFile?: string;
 }
 
 export interface PodSettings {

@@ -7,20 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '../../fixtures/base';
-import { companyPki, filesContaining, smokeChecks, smokeRemote, verdictOf, withLoadBalancer } from './remote-https';
+import { companyLb, filesContaining, smokeBehindCompanyLb, smokeChecks, verdictOf, withLoadBalancer } from './remote-https';
 
 test('a 401 from the load balancer is auth-rejected on every check, naming the variable; no token is written', { tag: '@selftest' }, async () => {
   test.setTimeout(300_000); // a red run restarts a worker per failed test: slow on a loaded machine
   const wanted = `sp-planted-iap-${randomBytes(6).toString('hex')}`;
   const sent = `sp-planted-stale-${randomBytes(6).toString('hex')}`;
-  const lb = { tls: { ...companyPki().cert('ip'), serverName: '127.0.0.1' }, requireAuthorization: `Bearer ${wanted}` };
-  await withLoadBalancer(lb, async (topology) => {
-    const run = await smokeRemote({
-      SOCKETPROOF_PRODUCTION_URL: topology.lbUrl,
-      SOCKETPROOF_PRODUCTION_AUTHORIZATION: `Bearer ${sent}`,
-      SOCKETPROOF_CA_FILE: companyPki().bundle,
-    });
-    test.info().annotations.push({ type: 'smoke run', description: `${run.ms} ms` });
+  await withLoadBalancer(companyLb(wanted), async (topology) => {
+    const run = await smokeBehindCompanyLb(topology, `Bearer ${sent}`);
     expect(run.exitCode, run.out).toBe(1);
     expect(run.results).toHaveLength(smokeChecks);
     for (const r of run.results) {
@@ -42,14 +36,9 @@ test('a 401 from the load balancer is auth-rejected on every check, naming the v
 test('without the optional auth secret the header is not sent, and the 401 says which variable to set', { tag: '@selftest' }, async () => {
   test.setTimeout(300_000);
   const wanted = `sp-planted-iap-${randomBytes(6).toString('hex')}`;
-  const lb = { tls: { ...companyPki().cert('ip'), serverName: '127.0.0.1' }, requireAuthorization: `Bearer ${wanted}` };
-  await withLoadBalancer(lb, async (topology) => {
+  await withLoadBalancer(companyLb(wanted), async (topology) => {
     // As the nightly hands over an unset secret: the variable exists and is empty.
-    const run = await smokeRemote({
-      SOCKETPROOF_PRODUCTION_URL: topology.lbUrl,
-      SOCKETPROOF_PRODUCTION_AUTHORIZATION: '',
-      SOCKETPROOF_CA_FILE: companyPki().bundle,
-    });
+    const run = await smokeBehindCompanyLb(topology, '');
     expect(run.exitCode, run.out).toBe(1);
     expect(run.out).toContain('header Authorization not sent: SOCKETPROOF_PRODUCTION_AUTHORIZATION is unset or empty');
     expect(run.results).toHaveLength(smokeChecks);

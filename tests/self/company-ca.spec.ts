@@ -14,22 +14,17 @@ import path from 'node:path';
 import { expect, test } from '../../fixtures/base';
 import { $ } from 'zx';
 import { freshRunEnv } from '../../src/runner-env';
-import { companyIssuer, companyPki, filesContaining, smokeChecks, smokeRemote, verdictOf, withLoadBalancer } from './remote-https';
+import { companyIssuer, companyLb, filesContaining, smokeBehindCompanyLb, smokeChecks, verdictOf, withLoadBalancer } from './remote-https';
 
 test.describe('a CA of its own and an Authorization check at the load balancer', () => {
   // A red run restarts a worker after each failed test: minutes on a loaded machine.
   test.describe.configure({ timeout: 300_000 });
   const token = `sp-planted-iap-${randomBytes(6).toString('hex')}`;
-  const lb = (http2: boolean) => ({ tls: { ...companyPki().cert('ip'), serverName: '127.0.0.1', http2 }, requireAuthorization: `Bearer ${token}` });
+  const lb = (http2: boolean) => companyLb(token, { http2 });
 
   test('green on every check, browser included, with SOCKETPROOF_CA_FILE and the header; the token is written nowhere', { tag: '@selftest' }, async () => {
     await withLoadBalancer(lb(false), async (topology) => {
-      const run = await smokeRemote({
-        SOCKETPROOF_PRODUCTION_URL: topology.lbUrl,
-        SOCKETPROOF_PRODUCTION_AUTHORIZATION: `Bearer ${token}`,
-        SOCKETPROOF_CA_FILE: companyPki().bundle,
-      });
-      test.info().annotations.push({ type: 'smoke run', description: `${run.ms} ms` });
+      const run = await smokeBehindCompanyLb(topology, `Bearer ${token}`);
       expect(run.exitCode, run.out).toBe(0);
       expect(run.out).toContain(`${smokeChecks} passed`);
       expect(run.results.map((r) => r.status)).toEqual(Array(smokeChecks).fill('passed'));
@@ -40,12 +35,7 @@ test.describe('a CA of its own and an Authorization check at the load balancer',
 
   test('green behind HTTP/2: Chromium loads over h2 and still upgrades to websocket over HTTP/1.1', { tag: '@selftest' }, async () => {
     await withLoadBalancer(lb(true), async (topology) => {
-      const run = await smokeRemote({
-        SOCKETPROOF_PRODUCTION_URL: topology.lbUrl,
-        SOCKETPROOF_PRODUCTION_AUTHORIZATION: `Bearer ${token}`,
-        SOCKETPROOF_CA_FILE: companyPki().bundle,
-      });
-      test.info().annotations.push({ type: 'smoke run', description: `${run.ms} ms` });
+      const run = await smokeBehindCompanyLb(topology, `Bearer ${token}`);
       expect(run.exitCode, run.out).toBe(0);
       expect(run.out).toContain(`${smokeChecks} passed`);
       const access = (await topology.logs()).find((l) => l.name === 'nginx-lb.access.log')?.text ?? '';
@@ -60,8 +50,7 @@ test.describe('a CA of its own and an Authorization check at the load balancer',
 
   test('red with tls-untrusted-issuer on every check without the CA file, naming the issuer, the same words in Node and Chromium', { tag: '@selftest' }, async () => {
     await withLoadBalancer(lb(false), async (topology) => {
-      const run = await smokeRemote({ SOCKETPROOF_PRODUCTION_URL: topology.lbUrl, SOCKETPROOF_PRODUCTION_AUTHORIZATION: `Bearer ${token}` });
-      test.info().annotations.push({ type: 'smoke run', description: `${run.ms} ms` });
+      const run = await smokeBehindCompanyLb(topology, `Bearer ${token}`, { ca: false });
       expect(run.exitCode, run.out).toBe(1);
       expect(run.results).toHaveLength(smokeChecks);
       const verdicts = run.results.map(verdictOf);

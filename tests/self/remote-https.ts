@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test } from '@playwright/test';
 import { $ } from 'zx';
 import { freshRunEnv } from '../../src/runner-env';
 import { issueCertificate, makeCa } from '../../src/tls/certificates';
@@ -53,6 +54,25 @@ export async function withLoadBalancer<T>(lb: DeepPartial<LoadBalancerSettings>,
   } finally {
     await topology.stop();
   }
+}
+
+/** A load balancer with the company CA's certificate (by IP) and an identity-aware proxy that wants `Bearer <wanted>`. */
+export function companyLb(wanted: string, opts: { http2?: boolean } = {}): DeepPartial<LoadBalancerSettings> {
+  return { tls: { ...companyPki().cert('ip'), serverName: '127.0.0.1', http2: opts.http2 }, requireAuthorization: `Bearer ${wanted}` };
+}
+
+/**
+ * The smoke run a user makes against that load balancer: its URL, this Authorization value ('' = the secret handed
+ * over unset) and the company CA bundle as SOCKETPROOF_CA_FILE unless `ca: false`; its time noted on the test.
+ */
+export async function smokeBehindCompanyLb(topology: RunningTopology, authorization: string, opts: { ca?: boolean } = {}): Promise<SmokeRun> {
+  const run = await smokeRemote({
+    SOCKETPROOF_PRODUCTION_URL: topology.lbUrl,
+    SOCKETPROOF_PRODUCTION_AUTHORIZATION: authorization,
+    ...(opts.ca === false ? {} : { SOCKETPROOF_CA_FILE: companyPki().bundle }),
+  });
+  test.info().annotations.push({ type: 'smoke run', description: `${run.ms} ms` });
+  return run;
 }
 
 export interface RunResult {
