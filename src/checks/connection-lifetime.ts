@@ -7,7 +7,7 @@ import type { CauseId } from '../causes/catalogue';
 import { formatTimeline } from '../probes/sio-client';
 import type { Verdict } from '../verdict';
 import { lifetimeGraceMs } from './budget';
-import { type CheckContext, newProbe, sessionAfter } from './context';
+import { type CheckContext, newProbe, openLikeTheApp, sessionAfter } from './context';
 import { failedBeforeApp } from './diagnose';
 import { VerdictBuilder, textEvidence } from './evidence';
 import { websocketUpgradeCheck } from './websocket-upgrade';
@@ -34,6 +34,7 @@ export async function connectionLifetimeCheck(ctx: CheckContext): Promise<Verdic
     hop.name,
     `a websocket session stays connected for ${length} ms with no disconnect and the ${duePings} server pings due in that time (pingInterval ${target.expect.pingInterval} ms)`,
   );
+  await openLikeTheApp(ctx);
   const probe = newProbe(ctx, 0);
   const page = await probe.fetchAppPage();
   const beforeApp = failedBeforeApp(page, target);

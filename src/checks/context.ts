@@ -1,5 +1,5 @@
 /** What every check gets: the target (from its file) and the hop under test. Nothing about how it was built. */
-import { EngineIoProbe } from '../probes/engineio';
+import { EngineIoProbe, type HandshakeResult } from '../probes/engineio';
 import type { HttpClientOptions } from '../probes/http';
 import { type NetworkOptions, proxyFromEnv } from '../probes/network';
 import { openSioSession, type SioSession } from '../probes/sio-client';
@@ -58,4 +58,19 @@ export function sessionAfter(ctx: CheckContext, probe: EngineIoProbe, transports
     headers: ctx.headers,
     timeoutMs: SIO_CONNECT_TIMEOUT_MS,
   });
+}
+
+/**
+ * What every user's page does before any WebSocket: load the app page (Theia's connection token comes with it),
+ * then the polling open. A check that opens only a WebSocket has a client of its own do this first, so that what
+ * answers the WebSocket does not depend on what ran before: a cache keyed without the query string serves this open
+ * packet to the WebSocket that follows, whether or not another check (or user) primed it. Two requests from another
+ * cookie jar, before the check's own: on a round-robin balancer the check's page and WebSocket stay consecutive, so
+ * they meet different replicas as they did without this. A failed open is not the caller's verdict (it is the
+ * handshake check's); the result is returned for evidence.
+ */
+export async function openLikeTheApp(ctx: CheckContext): Promise<HandshakeResult> {
+  const user = newProbe(ctx, 0);
+  await user.fetchAppPage();
+  return user.handshake();
 }

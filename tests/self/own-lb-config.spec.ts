@@ -7,10 +7,11 @@ import path from 'node:path';
 import { $ } from 'zx';
 import { attachTopology, attachVerdict, expect, labelTest, test } from '../../fixtures';
 import { allChecksTimeoutMs } from '../../src/checks/budget';
-import { applicablePairs, checksOnHop } from '../../src/checks/registry';
+import { applicablePairs, checksOnHop, trafficChecks } from '../../src/checks/registry';
 import { formatVerdictTable, runAllChecks, verdictTable } from '../../src/checks/run-all';
 import { freshRunEnv } from '../../src/runner-env';
 import { loadTarget, parseTarget, withHopUrls } from '../../src/targets/load';
+import { targetAtHop } from '../../src/targets/hop-paths';
 import type { Target } from '../../src/targets/target';
 import { embeddedSettings } from '../../src/runtime/embedded-settings';
 import { startTopology } from '../../src/topology/topology';
@@ -130,6 +131,28 @@ test.describe("the user's own load-balancer nginx config", () => {
     });
   }
 });
+
+// In the table above the handshake check fills the cache before the WebSocket checks run. Run alone on an empty
+// cache, they must say the same: each makes the app's polling open first, as every page does, so the cause does not
+// depend on which check (or user) came before.
+for (const check of ['websocket-upgrade', 'connection-lifetime']) {
+  test(`cache-polling.conf, ${check} alone on an empty cache: cdn-caching at lb, as in the whole table`, { tag: ['@selftest'] }, async () => {
+    await labelTest('selftest', 'own nginx config', 'lb cache-polling.conf, check order', 'normal');
+    const base = loadTarget('local');
+    const topology = await startTopology(embeddedSettings(base, { SOCKETPROOF_LB_NGINX_CONF: path.join(lbConfigs, 'cache-polling.conf') }));
+    try {
+      const target = withHopUrls(base, topology.hopUrls, topology.hopPaths);
+      const hop = target.hops.find((h) => h.name === 'lb');
+      const run = trafficChecks.find((c) => c.name === check)?.run;
+      if (!hop || !run) throw new Error(`no lb hop or no check ${check}`);
+      const verdict = await run({ target: targetAtHop(target, hop), hop });
+      await attachVerdict(test.info(), verdict);
+      expect(verdict.ok ? 'ok' : verdict.cause, verdict.observed).toBe('cdn-caching');
+    } finally {
+      await topology.stop();
+    }
+  });
+}
 
 const refused: { file: string; title: string; line: (file: string) => string }[] = [
   {
