@@ -37,7 +37,7 @@ export async function runWatch(
       const r = await runRound(ctx, 1, Date.now(), probe);
       const d = settleDecision(r.round, Date.now() - settleStart, opts.settleMs);
       const label = d === 'settled' ? 'round 1' : `settling ${s}`;
-      say(roundLine(label, r.round, r.smoke, r.load, d === 'settled' || d === 'wait' ? decide([r.round]) : d, r.ms));
+      say(roundLine(label, r.round, r.smoke, r.load, d === 'settled' || d === 'wait' ? decide([r.round]) : d, r.ms, d !== 'settled'));
       gate.check();
       if (d === 'settled') {
         t0 = Date.now() - r.ms;

@@ -24,9 +24,13 @@ export function loadPart(round: WatchRound, load: Verdict[], d: WatchDecision): 
   ].join(', ');
 }
 
-/** `round 2  smoke ok 5/5 | load … | failed rounds in a row 0/2  (6.1 s)` */
-export function roundLine(label: string, round: WatchRound, smoke: Verdict[], load: Verdict[], d: WatchDecision, ms: number): string {
-  return `${label}  ${smokePart(smoke)} | ${loadPart(round, load, d)} | failed rounds in a row ${d.failuresInARow}/${WATCH_RULES.consecutiveFailures}  (${(ms / 1000).toFixed(1)} s)`;
+/**
+ * `round 2  smoke ok 5/5 | load … | failed rounds in a row 0/2  (6.1 s)`; a round while settling says it does not
+ * count (it may have seen the traffic before the change reached it).
+ */
+export function roundLine(label: string, round: WatchRound, smoke: Verdict[], load: Verdict[], d: WatchDecision, ms: number, settling = false): string {
+  const count = settling ? 'not counted: waiting for the change to reach the traffic' : `failed rounds in a row ${d.failuresInARow}/${WATCH_RULES.consecutiveFailures}`;
+  return `${label}  ${smokePart(smoke)} | ${loadPart(round, load, d)} | ${count}  (${(ms / 1000).toFixed(1)} s)`;
 }
 
 const RULE_TEXT: Record<string, string> = {
