@@ -19,7 +19,8 @@ import { backupOf, errorLine } from './fix-cli';
 import { expect, fixTest, intentOf, versionsOf } from './fix-harness';
 import { roundLines, WATCHED_FIX, watchTest as test } from './watch-harness';
 
-const short = ['--watch', '20s', '--watch-interval', '3s'];
+// 1s: the watch still runs its 2 rounds at least, and judges a failed last round with one more (watchDone).
+const short = ['--watch', '1s', '--watch-interval', '3s'];
 const cut = { timeoutSec: 30 };
 const right = { timeoutSec: 3600 };
 
@@ -28,7 +29,7 @@ test.describe('apply-fix --watch', () => {
 
   test('a healthy watch completes green and changes nothing after the apply', { tag: ['@cluster'] }, async ({ fx, scene }, testInfo) => {
     await labelTest('cluster', 'apply-fix --watch', 'healthy watch', 'critical');
-    const run = scene.start(['--watch', '12s', '--watch-interval', '3s']);
+    const run = scene.start(['--watch', '5s', '--watch-interval', '1s']);
     await run.waitFor(/^\s+round 1 {2}smoke ok/m, 90_000);
     const afterApply = await fx.snapshot(scene.namespace);
     const r = await run.done();
@@ -76,7 +77,7 @@ test.describe('apply-fix --watch', () => {
     const r = await run.done();
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const rounds = roundLines(r.stdout);
-    expect(rounds.map((l) => /smoke (ok|FAILED)/.exec(l)?.[1]).slice(0, 3)).toEqual(['ok', 'FAILED', 'ok']);
+    expect(rounds.map((l) => /smoke (ok|FAILED)/.exec(l)?.[1])).toEqual(['ok', 'FAILED', 'ok']);
     expect(rounds[1]).toMatch(/failed rounds in a row 1\/2/);
     expect(rounds[2]).toMatch(/failed rounds in a row 0\/2/);
     expect(r.stdout).not.toMatch(/rule fired:|rolling back/);
@@ -137,8 +138,6 @@ fixTest('bad --watch input: one line, exit 2, nothing changed', { tag: ['@cluste
   const before = await fx.snapshot(namespace);
   const cases: [string[], RegExp][] = [
     [['--watch', '10'], /^apply-fix: --watch "10" is not a duration \(e\.g\. 30s, 10m, 1h\)$/],
-    [['--watch', 'soon'], /^apply-fix: --watch "soon" is not a duration/],
-    [['--watch', '0s'], /^apply-fix: --watch must be between 1s and 24h, got "0s"$/],
     [['--watch', '5m', '--dry-run'], /^apply-fix: --watch cannot be combined with --dry-run: a dry run applies nothing/],
     [['--watch-interval', '2s'], /^apply-fix: --watch-interval only applies with --watch <duration>$/],
     [['--watch', '5m', '--watch-target', 'local'], /^apply-fix: --watch-target local starts its own topology, which no change to the cluster reaches/],

@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { parseApplyArgs } from '../../src/fixes/engine/options';
 import { Refused } from '../../src/fixes/engine/outcome';
-import { decide, settleDecision, type WatchRound, windowFigures } from '../../src/fixes/watch/decide';
+import { decide, settleDecision, type WatchRound, watchDone, windowFigures } from '../../src/fixes/watch/decide';
 import { parseWatchDuration } from '../../src/fixes/watch/options';
 import { ruleLine } from '../../src/fixes/watch/text';
 
@@ -84,6 +84,19 @@ test.describe('watch rule book', () => {
     expect(settleDecision(round(1, { r400: 1 }), 100, 60_000)).toBe('wait');
     const d = settleDecision(round(7, { fail: 'handshake', cause: 'session-affinity' }), 61_000, 60_000);
     expect(d).toMatchObject({ action: 'rollback', rule: 'never-healthy', cause: 'session-affinity' });
+  });
+});
+
+test.describe('when the watch ends', () => {
+  test('after its duration, at least 2 rounds, never on a failed round', () => {
+    const ok1 = round(1);
+    const ok2 = round(2);
+    const bad2 = round(2, { fail: 'health', cause: 'health-endpoint-down' });
+    expect(watchDone([ok1], 60_000, 10_000), 'one round cannot apply the 2-consecutive rule').toBe(false);
+    expect(watchDone([ok1, ok2], 5_000, 10_000), 'the duration has not passed').toBe(false);
+    expect(watchDone([ok1, ok2], 10_000, 10_000)).toBe(true);
+    expect(watchDone([ok1, bad2], 60_000, 10_000), 'the last failure is judged by one more round').toBe(false);
+    expect(watchDone([ok1, bad2, round(3)], 60_000, 10_000)).toBe(true);
   });
 });
 

@@ -148,3 +148,14 @@ export function settleDecision(round: WatchRound, elapsedMs: number, settleMs: n
     window: alone.window,
   };
 }
+
+/**
+ * The watch is over when its duration has passed AND it ran at least as many rounds as the consecutive rule needs
+ * (a one-round watch could never apply that rule) AND its last round was healthy: a failure in the last round is
+ * judged by one more round, never left unjudged behind a "healthy" end. So a watch runs at most one round past its
+ * duration, and the number of rounds never depends on how long a round takes when the duration is short.
+ */
+export function watchDone(rounds: WatchRound[], elapsedMs: number, durationMs: number, rules: WatchRules = WATCH_RULES): boolean {
+  const last = rounds.at(-1);
+  return elapsedMs >= durationMs && rounds.length >= rules.consecutiveFailures && last !== undefined && last.failures.length === 0;
+}

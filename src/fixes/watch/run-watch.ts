@@ -2,13 +2,14 @@
  * The watch after a verified apply: rounds (smoke checks + load probe, round.ts) every `intervalMs` for
  * `durationMs`, each judged by decide.ts with every round so far. Ends healthy, with a rollback decision (the
  * caller rolls back: the same path as a failed verification, journal included), or stopped by a signal.
+ * When the watch ends: see watchDone() (decide.ts).
  * A signal ends the watch at the end of the current round (rounds are bounded: the checks' own deadlines and a
  * 2 s probe) or at once during the wait between rounds.
  */
 import type { CheckContext } from '../../checks/context';
 import type { InterruptGate } from '../engine/interrupt';
 import { Interrupted } from '../engine/outcome';
-import { decide, settleDecision, type WatchDecision, type WatchRound } from './decide';
+import { decide, settleDecision, watchDone, type WatchDecision, type WatchRound } from './decide';
 import type { WatchOptions } from './options';
 import { runRound } from './round';
 import { roundLine } from './text';
@@ -47,9 +48,9 @@ export async function runWatch(
       if (d !== 'wait') return { kind: 'rollback', rounds: 0, ms: Date.now() - settleStart, decision: d as Extract<WatchDecision, { action: 'rollback' }> };
       await gate.sleep(SETTLE_PAUSE_MS);
     }
-    while (Date.now() - t0 < opts.durationMs) {
-      await gate.sleep(Math.min(opts.intervalMs, Math.max(0, opts.durationMs - (Date.now() - t0))));
-      if (Date.now() - t0 >= opts.durationMs) break;
+    while (!watchDone(rounds, Date.now() - t0, opts.durationMs)) {
+      // The full interval every time, also for the rounds past the duration: rounds keep their rate.
+      await gate.sleep(opts.intervalMs);
       const r = await runRound(ctx, rounds.length + 1, t0, probe);
       rounds.push(r.round);
       const d = decide(rounds);
