@@ -42,7 +42,9 @@ export async function prepareWatchTraffic(name: string): Promise<PreparedTraffic
 
 /** The check context of the hop users reach (the balanced one), as `npm run load` opens a remote target. */
 export async function openWatchTraffic(prepared: PreparedTraffic): Promise<CheckContext> {
-  for (const [k, v] of Object.entries(prepared.env)) process.env[k] = v;
+  // The running playground's URL is asked again now: that waits until it serves what the objects say after the apply.
+  const env = Object.keys(prepared.env).length > 0 ? await playgroundVars(prepared.target) : {};
+  for (const [k, v] of Object.entries(env)) process.env[k] = v;
   const opened = await openLoadTarget(prepared.target, {});
   return opened.ctx;
 }
