@@ -10,7 +10,7 @@ import { type Follower, followLiveObjects } from '../../src/playground/follow';
 import { PLAYGROUND_URL_VARIABLE } from '../../src/playground/target-url';
 import { cdnOffStaging } from '../../src/playground/story';
 import type { CliRun } from './fix-cli';
-import { type FixHarness, fixTest } from './fix-harness';
+import { fixTest } from './fix-harness';
 
 export const WATCHED_FIX = 'backendconfig-session-affinity';
 const timeoutRight = { kind: 'BackendConfig', name: 'theia-backendconfig', merge: { spec: { timeoutSec: 3600 } } };
@@ -64,5 +64,3 @@ async function until(ok: () => boolean, timeoutMs: number, what: string): Promis
 export function roundLines(stdout: string): string[] {
   return stdout.split('\n').filter((l) => /^\s+round \d+ {2}smoke /.test(l));
 }
-
-export type { FixHarness };

@@ -25,12 +25,12 @@ const cut = { timeoutSec: 30 };
 const right = { timeoutSec: 3600 };
 
 test.describe('apply-fix --watch', () => {
-  test.describe.configure({ timeout: 150_000 });
+  test.describe.configure({ timeout: 300_000 });
 
   test('a healthy watch completes green and changes nothing after the apply', { tag: ['@cluster'] }, async ({ fx, scene }, testInfo) => {
     await labelTest('cluster', 'apply-fix --watch', 'healthy watch', 'critical');
     const run = scene.start(['--watch', '5s', '--watch-interval', '1s']);
-    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 90_000);
+    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 180_000);
     const afterApply = await fx.snapshot(scene.namespace);
     const r = await run.done();
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -48,7 +48,7 @@ test.describe('apply-fix --watch', () => {
     await labelTest('selftest', 'apply-fix --watch', '2 consecutive failures roll back', 'critical');
     const before = await fx.snapshot(scene.namespace);
     const run = scene.start([...short, '--watch-sessions', '2']);
-    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 90_000);
+    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 180_000);
     await scene.change(cut);
     expect(run.stdout, 'the traffic followed the fault before round 2 began').not.toMatch(/^\s+round 2 /m);
     const r = await run.done();
@@ -68,7 +68,7 @@ test.describe('apply-fix --watch', () => {
   test('one failed round followed by a healthy one does not roll back', { tag: ['@cluster', '@selftest'] }, async ({ fx, scene }) => {
     await labelTest('selftest', 'apply-fix --watch', 'a transient failure is not 2 consecutive', 'critical');
     const run = scene.start([...short, '--watch-sessions', '2']);
-    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 90_000);
+    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 180_000);
     await scene.change(cut);
     expect(run.stdout).not.toMatch(/^\s+round 2 /m);
     await run.waitFor(/^\s+round 2 {2}smoke FAILED/m);
@@ -88,7 +88,7 @@ test.describe('apply-fix --watch', () => {
     await labelTest('selftest', 'apply-fix --watch', 'the 400 rate alert rolls back', 'critical');
     const before = await fx.snapshot(scene.namespace);
     const run = scene.start(short);
-    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 90_000);
+    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 180_000);
     await scene.change({ sessionAffinity: { affinityType: 'NONE' } });
     expect(run.stdout).not.toMatch(/^\s+round 2 /m);
     const r = await run.done();
@@ -103,7 +103,7 @@ test.describe('apply-fix --watch', () => {
     await labelTest('selftest', 'apply-fix --watch', 'SIGKILL during the watch', 'critical');
     const before = await fx.snapshot(scene.namespace);
     const run = scene.start(['--watch', '10m', '--watch-interval', '2s']);
-    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 90_000);
+    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 180_000);
     const journal = fx.files(fx.journalDir);
     expect(journal).toHaveLength(1);
     run.kill('SIGKILL');
@@ -119,7 +119,7 @@ test.describe('apply-fix --watch', () => {
   test('Ctrl-C mid-watch ends the watch and keeps the verified fix', { tag: ['@cluster'] }, async ({ fx, scene }) => {
     await labelTest('cluster', 'apply-fix --watch', 'SIGINT during the watch', 'normal');
     const run = scene.start(['--watch', '10m', '--watch-interval', '2s']);
-    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 90_000);
+    await run.waitFor(/^\s+round 1 {2}smoke ok/m, 180_000);
     const fixed = await fx.snapshot(scene.namespace);
     run.kill('SIGINT');
     const r = await run.done();
