@@ -54,7 +54,7 @@ export function rootfsTarball(r: RootfsRecipe, hash = recipeHash(r)): string {
   return path.join(imageCacheDir, `${r.prefix}-${hash}.tar`);
 }
 
-/** The cached tarball, made first when missing (`debootstrap --variant=minbase`, under nice -n 19). */
+/** The cached tarball, made first when missing (`debootstrap --variant=minbase`, under nice -n 10 as every long build here). */
 export async function ensureRootfsTarball(
   r: RootfsRecipe,
   onProgress?: (m: string) => void,
@@ -72,7 +72,7 @@ export async function ensureRootfsTarball(
   mkdirSync(work, { recursive: true });
   try {
     onProgress?.(`debootstrap --variant=minbase ${r.suite} + ${r.packages.join(', ')} from ${debianMirror()} (${r.purpose})`);
-    const boot = await $({ nothrow: true, quiet: true })`nice -n 19 ${debootstrap} --variant=minbase ${`--include=${r.packages.join(',')}`} ${`--cache-dir=${debs}`} ${r.suite} ${rootfs} ${debianMirror()}`;
+    const boot = await $({ nothrow: true, quiet: true })`nice -n 10 ${debootstrap} --variant=minbase ${`--include=${r.packages.join(',')}`} ${`--cache-dir=${debs}`} ${r.suite} ${rootfs} ${debianMirror()}`;
     if (boot.exitCode !== 0) {
       const log = await $({ nothrow: true, quiet: true })`tail -n 3 ${path.join(rootfs, 'debootstrap/debootstrap.log')}`;
       throw new PrerequisiteError(

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { writeJsonAtomic } from '../fixes/engine/backup';
 import type { ControlPlaneState } from '../k8s/control-plane';
 import { cacheDir } from '../paths';
-import { startTime } from '../os/process';
+import { pidAlive, startTime } from '../os/process';
 
 export const playgroundDir = path.join(cacheDir, 'playground');
 export const stateFile = path.join(playgroundDir, 'state.json');
@@ -43,9 +43,12 @@ export function recordProcess(pid: number, name: string): RecordedProcess {
   return { pid, start: startTime(pid), name };
 }
 
-/** Still the process we recorded (same PID and start time). */
+/**
+ * Still the process we recorded (same PID and start time) and not a zombie: a SIGKILLed child of a dead playground
+ * stays in /proc until init reaps it, and it runs nothing.
+ */
 export function isRunning(p: RecordedProcess): boolean {
-  return p.start !== undefined && startTime(p.pid) === p.start;
+  return p.start !== undefined && startTime(p.pid) === p.start && pidAlive(p.pid);
 }
 
 export function readState(): PlaygroundState | undefined {

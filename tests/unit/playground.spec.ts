@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { expect, test } from '../../fixtures/base';
+import { endProcess } from '../../src/os/process';
+import { isRunning, recordProcess } from '../../src/playground/state';
 import { resolveBackupArg } from '../../src/fixes/engine/backup';
 import { Refused } from '../../src/fixes/engine/outcome';
 import { describeSettings } from '../../src/playground/follow';
@@ -121,4 +124,21 @@ test.describe('playground', { tag: '@unit' }, () => {
     expect(() => resolveBackupArg('service-neg', dir)).toThrow(Refused);
     expect(() => resolveBackupArg('service-neg', dir)).toThrow(/no backup of fix "service-neg" in .*: pass a fix id that was applied, or the backup file apply-fix printed/);
   });
+});
+
+test('a recorded process that was killed but not yet reaped (a zombie) is not running: `stop` waits for no corpse', async () => {
+  // `true &` exits at once; its parent then execs sleep, which never reaps it. A SIGKILLed topology process of a
+  // killed playground is in this state until init reaps it, and `playground -- stop` must count it as ended.
+  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d).split('\n')[0] ?? ''))));
+  try {
+    const recorded = recordProcess(zombie, 'topology');
+    expect(recorded.start, 'the zombie still has a start time in /proc').toMatch(/^\d+$/);
+    await expect.poll(() => isRunning(recorded)).toBe(false);
+    const alive = recordProcess(parent.pid ?? -1, 'topology');
+    expect(isRunning(alive), 'a live recorded process runs').toBe(true);
+    expect(isRunning({ ...alive, start: '1' }), 'same PID, another start time: not ours').toBe(false);
+  } finally {
+    await endProcess(parent.pid ?? -1, { graceMs: 2000 });
+  }
 });

@@ -2,8 +2,8 @@
  * `npm run kind:node-image`: the kind node image socketproof/kind-node:v1.34.12, built on the project's Docker
  * engine from Go modules and Debian packages only (no registry, no release download). Steps, each cached:
  *   binaries   → .cache/kind-node/bin (go-build.ts: hash of module + flags + Go version)
- *   rootfs     → .cache/kind-image/*.tar (debootstrap.ts: hash of the recipe)
- *   images     → component images (Docker layer cache), node base (imported rootfs, tag = recipe hash)
+ *   rootfs     → .cache/kind-image/*.tar (debootstrap.ts: hash of the recipe), imported as the node base
+ *   images     → component images FROM the node base (Docker layer cache)
  *   node layer → kind's base files + binaries + CNI (node-files.ts)
  *   preload    → component images in the node's containerd, committed (preload.ts)
  * The final image carries the label socketproof.inputs = sha256 of everything above; when the image with that label
@@ -18,15 +18,15 @@ import { type Docker, docker, dockerRaw, imageExists } from '../docker-engine/cl
 import { ensureRootfsTarball, imageCacheDir, recipeHash } from '../debootstrap';
 import { hashDir } from '../pod-image/build';
 import { type Step, ensureNodeBinaries } from './binaries';
-import { buildComponentImages, componentBaseRef, ensureComponentBase } from './component-images';
+import { buildComponentImages } from './component-images';
 import { moduleDir } from './go-build';
 import { stageNodeContext } from './node-files';
 import { preloadAndCommit } from './preload';
-import { COMPONENT_ROOTFS, NODE_ROOTFS } from './rootfs';
+import { NODE_ROOTFS } from './rootfs';
 import { KIND_MODULE, NODE_IMAGE, componentImages } from './versions';
 
 /** Bump when the assembly changes in a way the inputs hash cannot see. */
-const ASSEMBLY = 1;
+const ASSEMBLY = 2;
 export const INPUTS_LABEL = 'socketproof.inputs';
 
 export interface NodeImageResult {
@@ -56,7 +56,7 @@ export async function ensureNodeImage(d: Docker, onProgress: (m: string) => void
   try {
     await step('stage node layer + inputs hash', async () => {
       stageNodeContext(ctx, path.join(await moduleDir(KIND_MODULE), 'images', 'base', 'files'), bin);
-      const h = createHash('sha256').update(JSON.stringify({ ASSEMBLY, node: recipeHash(NODE_ROOTFS), component: recipeHash(COMPONENT_ROOTFS) }));
+      const h = createHash('sha256').update(JSON.stringify({ ASSEMBLY, node: recipeHash(NODE_ROOTFS) }));
       h.update(hashDir(ctx));
       for (const img of componentImages()) h.update(`${img.ref}\0`).update(readFileSync(path.join(bin, img.binary)));
       inputs = h.digest('hex').slice(0, 16);
@@ -69,10 +69,7 @@ export async function ensureNodeImage(d: Docker, onProgress: (m: string) => void
       return { image: NODE_IMAGE, built: false, inputs, steps, ms: performance.now() - t0 };
     }
     onProgress(have ? `${NODE_IMAGE} has inputs ${have}, now ${inputs}: rebuilding` : `${NODE_IMAGE} not on this engine: building`);
-    await step('component images base (debootstrap + import)', () => ensureComponentBase(d, onProgress));
-    await step('component images (kube-apiserver, controller-manager, scheduler, kube-proxy, etcd, pause)', async () => {
-      await buildComponentImages(d, bin, componentBaseRef(), onProgress);
-    });
+    // The node base first: it is the component images' base too (one debootstrap, component-images.ts).
     const nodeBase = `socketproof/kind-node-base:${recipeHash(NODE_ROOTFS)}`;
     await step('node rootfs (debootstrap + import)', async () => {
       if (await imageExists(d, nodeBase)) return { skipped: true };
@@ -80,6 +77,9 @@ export async function ensureNodeImage(d: Docker, onProgress: (m: string) => void
       onProgress(`docker import ${path.basename(tar.file)} → ${nodeBase}`);
       await docker(d, ['import', tar.file, nodeBase], { timeoutMs: 600_000 });
       return { skipped: false };
+    });
+    await step('component images (kube-apiserver, controller-manager, scheduler, kube-proxy, etcd, pause)', async () => {
+      await buildComponentImages(d, bin, nodeBase, onProgress);
     });
     const layer = `socketproof/kind-node-layer:${inputs}`;
     await step('node layer (kind base files, binaries, CNI)', async () => {

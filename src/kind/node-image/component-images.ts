@@ -1,29 +1,16 @@
 /**
  * The control-plane images kubeadm deploys, made on the project's Docker engine without a registry: each is the
- * imported Debian base (rootfs.ts COMPONENT_ROOTFS) plus one binary, tagged with the exact name kubeadm v1.34.12 asks
- * for (registry.k8s.io/kube-apiserver:v1.34.12 …); pause is FROM scratch (a static binary, as upstream's).
+ * node's own base image (rootfs.ts NODE_ROOTFS, imported) plus one binary, tagged with the exact name kubeadm v1.34.12
+ * asks for (registry.k8s.io/kube-apiserver:v1.34.12 …); pause is FROM scratch (a static binary, as upstream's).
+ * Why the node's base and not a minimal one of their own: a second debootstrap cost 345 s cold under load (docs/kind.md
+ * figures), while the node base already holds what kube-proxy shells out to (iptables, conntrack, nftables) and the
+ * glibc the binaries link against. The price: the preloaded images carry that one shared layer (docs/kind.md).
  */
-import { mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Docker, DockerError, docker, dockerRaw, imageExists, tail } from '../docker-engine/cli';
-import { ensureRootfsTarball, imageCacheDir, recipeHash } from '../debootstrap';
-import { COMPONENT_ROOTFS } from './rootfs';
+import { type Docker, DockerError, dockerRaw, tail } from '../docker-engine/cli';
+import { imageCacheDir } from '../debootstrap';
 import { type ComponentImage, componentImages } from './versions';
-
-const BASE_REPO = 'socketproof/kube-component-base';
-
-export function componentBaseRef(): string {
-  return `${BASE_REPO}:${recipeHash(COMPONENT_ROOTFS)}`;
-}
-
-export async function ensureComponentBase(d: Docker, onProgress: (m: string) => void): Promise<{ ref: string; skipped: boolean }> {
-  const ref = componentBaseRef();
-  if (await imageExists(d, ref)) return { ref, skipped: true };
-  const tar = await ensureRootfsTarball(COMPONENT_ROOTFS, onProgress);
-  onProgress(`docker import ${path.basename(tar.file)} → ${ref}`);
-  await docker(d, ['import', tar.file, ref], { timeoutMs: 300_000 });
-  return { ref, skipped: false };
-}
 
 /** Builds every component image (each build is cached by Docker's layer cache: same base, same binary → same id). */
 export async function buildComponentImages(d: Docker, bin: string, base: string, onProgress: (m: string) => void): Promise<string[]> {
