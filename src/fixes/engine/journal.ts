@@ -13,8 +13,11 @@ import { writeJsonAtomic } from './backup';
 
 export const defaultJournalDir = PATHS.fixJournal;
 
-/** The step a run was in: `backed-up` (nothing written yet) … `rolling-back`. */
-export type JournalStep = 'backed-up' | 'applying' | 'verifying' | 'rolling-back';
+/**
+ * The step a run was in: `backed-up` (nothing written yet) … `rolling-back`. `watching` (apply-fix --watch): the fix
+ * is verified but its watch had not ended; a run killed there had not earned the fix its keep, so it is restored.
+ */
+export type JournalStep = 'backed-up' | 'applying' | 'verifying' | 'watching' | 'rolling-back';
 
 export interface JournalEntry {
   format: 'socketproof-journal/v1';

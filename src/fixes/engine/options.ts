@@ -7,6 +7,7 @@ import { defaultBackupDir } from './backup';
 import { defaultJournalDir } from './journal';
 import { Refused } from './outcome';
 import type { ClusterFlags, ProductionFlags } from './session';
+import { parseWatchFlags, type WatchOptions } from '../watch/options';
 
 export interface ApplyFixOptions extends ClusterFlags, ProductionFlags {
   fixId: string;
@@ -16,6 +17,8 @@ export interface ApplyFixOptions extends ClusterFlags, ProductionFlags {
   journalDir: string;
   fixesDir?: string;
   verifyTimeoutMs: number;
+  /** After the verification, watch the traffic and roll back on the seed's rule (src/fixes/watch/). */
+  watch?: WatchOptions;
 }
 
 export interface RollbackOptions extends ProductionFlags {
@@ -26,7 +29,7 @@ export interface RollbackOptions extends ProductionFlags {
 }
 
 export const APPLY_USAGE =
-  'usage: apply-fix <fix-id> [--target local] [--kubeconfig K] [--context C] [--namespace N] [--dry-run] [--force-conflicts] [--verify-timeout <seconds>] [--backup-dir D] [--journal-dir D] [--fixes-dir D] [--allow-production --confirm-context <context>]';
+  'usage: apply-fix <fix-id> [--target local] [--kubeconfig K] [--context C] [--namespace N] [--dry-run] [--force-conflicts] [--verify-timeout <seconds>] [--watch <30s|10m|1h> [--watch-interval 30s] [--watch-target T] [--watch-sessions 4]] [--backup-dir D] [--journal-dir D] [--fixes-dir D] [--allow-production --confirm-context <context>]';
 export const ROLLBACK_USAGE =
   'usage: rollback <backup.json | fix-id (its newest backup)> [--kubeconfig K] [--context C] [--journal-dir D] [--allow-production --confirm-context <context>]';
 
@@ -60,18 +63,26 @@ function onePositional(args: { _: string[] }, what: string, usage: string): stri
 }
 
 export function parseApplyArgs(argv: string[]): ApplyFixOptions | 'help' {
-  const strings = [...commonStrings, 'namespace', 'target', 'backup-dir', 'fixes-dir', 'verify-timeout'];
+  const strings = [...commonStrings, 'namespace', 'target', 'backup-dir', 'fixes-dir', 'verify-timeout', 'watch', 'watch-interval', 'watch-target', 'watch-sessions'];
   const args = parse(argv, strings, [...commonBooleans, 'dry-run', 'force-conflicts'], APPLY_USAGE);
   if (args.help) return 'help';
   const timeout = Number(str(args['verify-timeout']) ?? 60);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new Refused(`--verify-timeout must be a number of seconds above 0, got "${args['verify-timeout']}"`);
+  const dryRun = args['dry-run'] === true;
+  const watch = parseWatchFlags({
+    watch: str(args.watch),
+    interval: str(args['watch-interval']),
+    target: str(args['watch-target']),
+    sessions: str(args['watch-sessions']),
+    dryRun,
+  });
   return {
     fixId: onePositional(args, 'fix id', APPLY_USAGE),
     target: str(args.target) ?? 'local',
     kubeconfig: str(args.kubeconfig),
     context: str(args.context),
     namespace: str(args.namespace),
-    dryRun: args['dry-run'] === true,
+    dryRun,
     forceConflicts: args['force-conflicts'] === true,
     allowProduction: args['allow-production'] === true,
     confirmContext: str(args['confirm-context']),
@@ -79,6 +90,7 @@ export function parseApplyArgs(argv: string[]): ApplyFixOptions | 'help' {
     journalDir: str(args['journal-dir']) ?? defaultJournalDir,
     fixesDir: str(args['fixes-dir']),
     verifyTimeoutMs: timeout * 1000,
+    watch,
   };
 }
 

@@ -11,6 +11,10 @@ export const ExitCode = {
   refused: 2,
   /** An interrupted earlier apply was found and restored; nothing new was applied (run the command again). */
   recovered: 3,
+  /** apply-fix --watch: a rollback rule fired during the watch; the fix was rolled back and the restore verified. */
+  watchRolledBack: 4,
+  /** apply-fix --watch: stopped by Ctrl-C/SIGTERM during the watch; the verified fix stays (no rule had fired). */
+  watchStopped: 5,
   /** SIGINT (128 + 2) / SIGTERM (128 + 15): rolled back (or nothing had changed yet). */
   SIGINT: 130,
   SIGTERM: 143,

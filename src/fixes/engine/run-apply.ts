@@ -19,6 +19,8 @@ import { restoreBackup } from './restore-backup';
 import { asRefused, expectationFor, guardProduction, openConnection } from './session';
 import { changeCount, changeLines, rollbackCommand } from './text';
 import { describeRed, verifyFix } from './verify';
+import { watchAfterApply } from '../watch/after-apply';
+import { defaultWatchTarget, prepareWatchTraffic } from '../watch/traffic';
 
 /** What a failure after the first write has to undo. */
 interface Written {
@@ -30,7 +32,7 @@ interface Written {
 }
 
 export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOutput, gate = new InterruptGate(io)): Promise<number> {
-  const p = new Progress('apply-fix', opts.dryRun ? 4 : 6, io);
+  const p = new Progress('apply-fix', opts.dryRun ? 4 : opts.watch ? 7 : 6, io);
   let written: Written | undefined;
   const mark = (step: JournalStep) => {
     if (!written) return;
@@ -52,6 +54,8 @@ export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOut
     const manager = fixFieldManager(fix.fix.id);
     p.step('fix', `${fix.fix.id}: ${fix.fix.title} (${fix.objects.length} object(s), target ${target.name}${opts.dryRun ? ', dry run' : ''})`);
     if (!fix.fix.effectiveOnGke) p.warn(`${fix.fix.id} does not work on GKE: ${fix.fix.ineffectiveReason}`);
+    // The traffic to watch is settled before anything is read from the cluster: a watch that cannot run is bad input.
+    const watchTraffic = opts.watch ? await prepareWatchTraffic(opts.watch.target ?? defaultWatchTarget(target.name)) : undefined;
 
     const conn = await openConnection(opts.kubeconfig ?? expect.kubeconfig, opts.context ?? expect.context);
     p.step('connect', `${describeConnection(conn)}, namespace ${expect.namespace}`);
@@ -114,10 +118,22 @@ export async function runApplyFix(opts: ApplyFixOptions, io: Output = consoleOut
     }
     await gate.boundary('verify');
 
-    if (written) clearJournal(written.journal);
     const undo = written ? rollbackCommand({ ...written, kubeconfig: conn.kubeconfig, context: conn.context, journalDir: opts.journalDir, production: expect.production }) : undefined;
+    let watched = '';
+    if (opts.watch && watchTraffic) {
+      // The journal keeps protecting the fix while it is watched: killed here, the next run restores it.
+      if (written) mark('watching');
+      const w = await watchAfterApply({ watch: opts.watch, traffic: watchTraffic, settleMs: opts.verifyTimeoutMs, changed: Boolean(written), gate, p });
+      if (w.stopped) {
+        if (written) clearJournal(written.journal);
+        io.out(`stopped: ${fix.fix.id} stays applied and verified (the watch ended early, no rule had fired)${undo ? `; to undo: ${undo}` : ''}`);
+        return ExitCode.watchStopped;
+      }
+      watched = w.summary;
+    }
+    if (written) clearJournal(written.journal);
     written = undefined;
-    io.out(`done: ${fix.fix.id} applied and verified${undo ? `; to undo: ${undo}` : ''}`);
+    io.out(`done: ${fix.fix.id} applied and verified${watched}${undo ? `; to undo: ${undo}` : ''}`);
     return ExitCode.ok;
   } catch (e) {
     return await fail(e, written, p, gate, mark);
