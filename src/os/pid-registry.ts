@@ -1,11 +1,12 @@
 /**
  * The PID registry: `.cache/pids/<ownerPid>-<ownerStart>` holds `<pid> <start> <name>` lines, one per live child the
- * owner spawned. Start times tell a reused PID from ours, so the safety net never kills a stranger.
+ * owner spawned. Start times tell a reused PID from ours, so the safety net never kills a stranger; "alive" (not a
+ * zombie) tells a process that runs from one that has ended and waits to be reaped, so none is reported as left over.
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PATHS } from '../paths';
-import { signalGroup, startTime } from './process';
+import { pidAlive, signalGroup, startTime } from './process';
 
 const REGISTRY = process.env.SOCKETPROOF_PID_DIR ?? PATHS.pidRegistry;
 const live = new Map<number, string>();
@@ -49,10 +50,12 @@ export function killRegistered(): string[] {
   })();
   for (const file of files) {
     const [owner, ownerStart] = file.split('-');
-    if (owner && startTime(Number(owner)) === ownerStart) continue; // a live run (this one's workers, a colleague's)
+    // A live run (this one's workers, a colleague's). A killed owner not yet reaped is a zombie: its run is over.
+    if (owner && startTime(Number(owner)) === ownerStart && pidAlive(Number(owner))) continue;
     for (const line of readFileSync(join(REGISTRY, file), 'utf8').split('\n')) {
       const [pid, start, name] = line.split(' ');
-      if (!pid || startTime(Number(pid)) !== start) continue; // gone, or the PID now belongs to someone else
+      // Gone, ended and waiting to be reaped, or the PID now belongs to someone else: nothing to end, nothing to report.
+      if (!pid || startTime(Number(pid)) !== start || !pidAlive(Number(pid))) continue;
       signalGroup(Number(pid), 'SIGKILL');
       killed.push(`${name} (pid ${pid})`);
     }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,7 +8,8 @@ import { healthySettings } from '../../src/topology/defaults';
 import { startLifetimeRelay } from '../../src/topology/lifetime-relay';
 import { spawnManaged } from '../../src/os/managed-process';
 import { killRegistered } from '../../src/os/pid-registry';
-import { pidAlive } from '../../src/os/process';
+import { endProcess, pidAlive, startTime } from '../../src/os/process';
+import { PATHS } from '../../src/paths';
 import { startTopology } from '../../src/topology/topology';
 
 const alive = pidAlive;
@@ -140,6 +141,23 @@ test.describe('process helper', () => {
     await expect(slow).rejects.toThrow(/^slow \(pid \d+\) not ready after 200 ms/);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(children().filter((pid) => !before.has(pid))).toEqual([]);
+  });
+
+  test('killRegistered does not report an ended child that waits to be reaped (a zombie) as left over', async () => {
+    // `true &` exits at once; its parent then execs sleep, which never reaps it: a zombie with its start time intact.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = Number(await new Promise<string>((r) => parent.stdout.once('data', (d) => r(String(d).split('\n')[0] ?? ''))));
+    const file = join(PATHS.pidRegistry, `${2 ** 22 + 1}-0`); // an owner that cannot exist: a killed run
+    try {
+      await expect.poll(() => alive(zombie)).toBe(false);
+      mkdirSync(PATHS.pidRegistry, { recursive: true });
+      writeFileSync(file, `${zombie} ${startTime(zombie)} ended-child\n`);
+      expect(killRegistered()).not.toContain(`ended-child (pid ${zombie})`);
+      expect(existsSync(file), 'the dead owner\'s file is removed').toBe(false);
+    } finally {
+      rmSync(file, { force: true });
+      await endProcess(parent.pid ?? -1, { graceMs: 2000 });
+    }
   });
 
   test('killRegistered ends what a killed owner left behind', async () => {
