@@ -10,7 +10,7 @@ import { ExitCode, Stop } from '../engine/outcome';
 import type { Progress } from '../engine/progress';
 import type { WatchOptions } from './options';
 import { runWatch } from './run-watch';
-import { ruleLine } from './text';
+import { ruleLine, rulesLine } from './text';
 import { openWatchTraffic, type PreparedTraffic } from './traffic';
 
 export interface WatchRequest {
@@ -33,7 +33,7 @@ export async function watchAfterApply(r: WatchRequest): Promise<{ stopped: boole
   }
   const ctx = await openWatchTraffic(r.traffic);
   p.note(
-    `watching ${ctx.target.name} hop ${ctx.hop.name} (${ctx.hop.url}) for ${secs(watch.durationMs)}, a round every ${secs(watch.intervalMs)}: smoke checks + load probe of ${watch.sessions} session(s); rolls back on 2 consecutive failed rounds or an alert (400 rate > 1 %, > 5 WebSocket failures a minute)`,
+    `watching ${ctx.target.name} hop ${ctx.hop.name} (${ctx.hop.url}) for ${secs(watch.durationMs)}, a round every ${secs(watch.intervalMs)}: smoke checks + load probe of ${watch.sessions} session(s); ${rulesLine()}`,
   );
   const out = await runWatch(ctx, { ...watch, settleMs: r.settleMs }, r.gate, (line) => p.note(line));
   if (out.kind === 'rollback') {

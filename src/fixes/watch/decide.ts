@@ -59,7 +59,7 @@ export type WatchDecision =
   | { action: 'rollback'; rule: WatchRule; cause?: CauseId; evidence: string; failuresInARow: number; window: WindowFigures };
 
 /** `1 %`, `0.5 %`, `33.33 %`: no trailing zeros, so a threshold reads as the seed wrote it. */
-const pct = (x: number) => `${Number((x * 100).toFixed(2))} %`;
+export const pct = (x: number) => `${Number((x * 100).toFixed(2))} %`;
 
 export function windowFigures(rounds: WatchRound[], rules: WatchRules = WATCH_RULES): WindowFigures {
   const last = rounds.at(-1);

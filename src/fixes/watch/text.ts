@@ -1,9 +1,6 @@
 /** The watch's lines: one status line per round, the rule that fired with its evidence. Pure, so unit-testable. */
 import type { Verdict } from '../../verdict';
-import { WATCH_RULES, type WatchDecision, type WatchRound } from './decide';
-
-/** `1 %`, `0.5 %`, `33.33 %`: no trailing zeros, so a threshold reads as the seed wrote it. */
-const pct = (x: number) => `${Number((x * 100).toFixed(2))} %`;
+import { pct, WATCH_RULES, type WatchDecision, type WatchRound } from './decide';
 const short = (s: string, n = 140) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 export function smokePart(smoke: Verdict[]): string {
@@ -39,6 +36,12 @@ const RULE_TEXT: Record<string, string> = {
   'alert-websocket-failures': `alert: more than ${WATCH_RULES.websocketFailuresPerMinuteAbove} WebSocket failures a minute`,
   'never-healthy': 'never healthy after the apply',
 };
+
+/** What the watch rolls back on, from the rules themselves (so the header can never state other thresholds). */
+export function rulesLine(): string {
+  const r = WATCH_RULES;
+  return `rolls back on ${r.consecutiveFailures} consecutive failed rounds or an alert (400 rate > ${pct(r.http400RateAbove)}, > ${r.websocketFailuresPerMinuteAbove} WebSocket failures a minute)`;
+}
 
 export function ruleLine(d: Extract<WatchDecision, { action: 'rollback' }>): string {
   return `rule fired: ${RULE_TEXT[d.rule]} [${d.rule}]${d.cause ? `, cause ${d.cause}` : ''}: ${d.evidence}`;
